@@ -1,0 +1,57 @@
+// Package store is the portable contract between a rendering engine and the
+// place it keeps its mutable build artifacts: pages regenerated on demand,
+// revalidation timestamps, anything rewritten while the engine serves
+// requests.
+//
+// The contract is two methods, Read and Write, modelled on the MutableStore
+// trait of the Perseus framework. Adapters for concrete backends live in
+// their own packages (fsstore, memstore, redisstore, pgstore, s3store); the
+// conformance package turns this documentation into a test suite that every
+// adapter, ours or a third party's, must pass.
+//
+// # Errors
+//
+// A missing name is reported as ErrNotFound, and nothing else is: an engine
+// treats ErrNotFound as "not rendered yet" and renders, so a network failure
+// reported as ErrNotFound would silently re-render, and a missing name
+// reported as anything else would crash the engine.
+//
+// Every error an adapter returns for an operation on a name is an *Error that
+// carries the operation and the name and wraps the cause, so both
+//
+//	errors.Is(err, store.ErrNotFound)
+//	errors.As(err, &redisErr) // the driver's own error type
+//
+// work. A cancelled or expired context gives an error that matches
+// context.Canceled or context.DeadlineExceeded, never ErrNotFound.
+//
+// # Names
+//
+// Names are '/'-separated paths such as "static/index.html.revld.txt" or
+// "static/en-US-post%2Ffoo.json". The same rules hold on every backend, so a
+// name valid on one is valid on all; see ValidateName. A name that breaks
+// them gives ErrInvalidName before any backend is touched.
+//
+// A backend that keeps names as paths (a file system, some S3-compatible
+// servers) may be unable to hold both "a" and "a/b". A write that would need
+// both fails with ErrConflict and leaves the existing value readable.
+// Backends that can hold both, must.
+//
+// # Opening by URL
+//
+// Like database/sql drivers, adapters register a URL scheme when their
+// package is imported, and Open picks the adapter by scheme:
+//
+//	import _ "github.com/mutablestore/mutablestore/fsstore"
+//
+//	s, err := store.Open(ctx, "file:///var/lib/site/mutable")
+//
+// A store opened by URL owns the clients it created; when it implements
+// io.Closer, Close releases them.
+//
+// # Writing an adapter
+//
+// An adapter calls Check at the start of each operation, maps exactly one
+// backend condition to ErrNotFound, and returns failures through NewError.
+// It then runs conformance.Run in its tests.
+package store
