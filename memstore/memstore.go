@@ -8,7 +8,7 @@
 // # URLs
 //
 // Importing the package registers the "mem" scheme: store.Open(ctx, "mem://")
-// returns a new, empty store each time. The URL takes no host, path or query.
+// returns a new, empty store each time. The URL takes no user, host, path, query or fragment.
 package memstore
 
 import (
@@ -87,8 +87,8 @@ func init() {
 }
 
 func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
-	if u.Host != "" || (u.Path != "" && u.Path != "/") || u.Opaque != "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("memstore: URL takes no host, path or query: use mem://")
+	if u.Host != "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.Opaque != "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("memstore: URL takes no user, host, path, query or fragment: use mem://")
 	}
 	return New(), nil
 }

@@ -30,7 +30,10 @@
 // Names are '/'-separated paths such as "static/index.html.revld.txt" or
 // "static/en-US-post%2Ffoo.json". The same rules hold on every backend, so a
 // name valid on one is valid on all; see ValidateName. A name that breaks
-// them gives ErrInvalidName before any backend is touched.
+// them gives ErrInvalidName before any backend is touched. Names are
+// compared as bytes: "Index.html" and "index.html" are two names, and no
+// Unicode normalisation is applied (a file store on a case-insensitive file
+// system is the one place where that can differ; see fsstore).
 //
 // A backend that keeps names as paths (a file system, some S3-compatible
 // servers) may be unable to hold both "a" and "a/b". A write that would need

@@ -39,7 +39,11 @@ type Error struct {
 // so that a rejected name containing control characters cannot forge log
 // lines.
 func (e *Error) Error() string {
-	return e.Op + " " + strconv.Quote(e.Name) + ": " + e.Err.Error()
+	cause := "<nil>"
+	if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	return e.Op + " " + strconv.Quote(e.Name) + ": " + cause
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -59,7 +63,7 @@ func Check(ctx context.Context, op, name string) error {
 
 // NewError wraps err, the failure of op on name, for an adapter to return.
 // It returns nil when err is nil and returns err unchanged when it already
-// is an *Error.
+// is an *Error for the same op and name.
 //
 // Drivers do not all report a cancelled context in a form that matches
 // context.Canceled; some return a bare I/O error from the interrupted

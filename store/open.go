@@ -79,7 +79,40 @@ func Open(ctx context.Context, rawURL string) (MutableStore, error) {
 	}
 	s, err := open(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s store: %w", scheme, err)
+		return nil, fmt.Errorf("store: open %s store: %w", scheme, redactPassword(err, u))
+	}
+	if s == nil {
+		return nil, fmt.Errorf("store: open %s store: the adapter returned no store and no error", scheme)
 	}
 	return s, nil
 }
+
+// redactPassword keeps the URL's password out of an opener's error, whose
+// driver may have echoed the URL, while the cause stays reachable with
+// errors.Is and errors.As.
+func redactPassword(err error, u *url.URL) error {
+	password, ok := u.User.Password()
+	if !ok || password == "" {
+		return err
+	}
+	msg := err.Error()
+	redacted := msg
+	// The forms a driver may print: as given, as u.String() escapes
+	// userinfo, and as the other URL escapes do.
+	inURL := strings.TrimPrefix(url.UserPassword("", password).String(), ":")
+	for _, form := range []string{password, inURL, url.QueryEscape(password), url.PathEscape(password)} {
+		redacted = strings.ReplaceAll(redacted, form, "xxxxx")
+	}
+	if redacted == msg {
+		return err
+	}
+	return &redactedError{msg: redacted, err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

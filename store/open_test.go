@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// The registry is global and lives for the whole test binary (go test
+// -count=2 runs each test twice in one process), so every test registers
+// schemes of its own with uniqueScheme.
+var schemeSeq atomic.Int64
+
+func uniqueScheme(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, schemeSeq.Add(1))
+}
+
+// opened is the store a test opener returns; it remembers the URL it got.
+type opened struct {
+	MutableStore
+	u *url.URL
+}
+
+func recordingOpener(ctx context.Context, u *url.URL) (MutableStore, error) {
+	return &opened{u: u}, nil
+}
+
+func TestRegisterOpen(t *testing.T) {
+	scheme := uniqueScheme("testopen")
+	Register(scheme, recordingOpener)
+
+	s, err := Open(t.Context(), scheme+"://host/some/path?x=1")
+	if err != nil {
+		t.Fatalf("Open = %v; want nil", err)
+	}
+	o, ok := s.(*opened)
+	if !ok {
+		t.Fatalf("Open returned %T; want the opener's store", s)
+	}
+	if o.u.Scheme != scheme || o.u.Host != "host" || o.u.Path != "/some/path" || o.u.Query().Get("x") != "1" {
+		t.Errorf("the opener got URL %v; want the parsed URL given to Open", o.u)
+	}
+	if !slices.Contains(Schemes(), scheme) {
+		t.Errorf("Schemes() = %q; want it to contain %q", Schemes(), scheme)
+	}
+}
+
+func TestSchemesCaseInsensitive(t *testing.T) {
+	scheme := uniqueScheme("MixedCase")
+	Register(scheme, recordingOpener)
+	lower := strings.ToLower(scheme)
+	if !slices.Contains(Schemes(), lower) {
+		t.Errorf("Schemes() = %q; want the lower-case %q", Schemes(), lower)
+	}
+	if slices.Contains(Schemes(), scheme) {
+		t.Errorf("Schemes() = %q holds the mixed-case %q; want schemes in lower case", Schemes(), scheme)
+	}
+	for _, u := range []string{lower + "://x", strings.ToUpper(scheme) + "://x", scheme + "://x"} {
+		if _, err := Open(t.Context(), u); err != nil {
+			t.Errorf("Open(%q) = %v; want the scheme matched whatever its case", u, err)
+		}
+	}
+	if !panics(func() { Register(strings.ToUpper(scheme), recordingOpener) }) {
+		t.Errorf("Register of %q after %q did not panic; want a duplicate, whatever the case", strings.ToUpper(scheme), scheme)
+	}
+}
+
+func TestSchemesSorted(t *testing.T) {
+	for _, s := range []string{"zzz", "aaa", "mmm"} {
+		Register(uniqueScheme(s), recordingOpener)
+	}
+	got := Schemes()
+	if !slices.IsSorted(got) {
+		t.Errorf("Schemes() = %q; want them sorted", got)
+	}
+	if len(got) < 3 {
+		t.Errorf("Schemes() = %q; want at least the 3 just registered", got)
+	}
+	got[0] = "changed" // the result is the caller's own
+	if slices.Contains(Schemes(), "changed") {
+		t.Error("changing the slice Schemes returned changed the registry")
+	}
+}
+
+func TestRegisterPanics(t *testing.T) {
+	dup := uniqueScheme("dup")
+	Register(dup, recordingOpener)
+	if !panics(func() { Register(dup, recordingOpener) }) {
+		t.Errorf("a second Register(%q) did not panic; want a panic as database/sql.Register does", dup)
+	}
+	if !panics(func() { Register(uniqueScheme("nilopener"), nil) }) {
+		t.Error("Register with a nil opener did not panic")
+	}
+	if !panics(func() { Register("", recordingOpener) }) {
+		t.Error(`Register("") did not panic`)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	known := uniqueScheme("known")
+	Register(known, recordingOpener)
+	const password = "hunter2-secret"
+	tests := []struct {
+		url  string
+		want []string // parts of the message
+	}{
+		{"nosuchscheme://user:" + password + "@db.example:5432/x", []string{`"nosuchscheme"`, "import its package", "registered schemes:", known}},
+		{"/var/lib/site", []string{"no scheme", "registered schemes:", known}},
+		{"relative/dir", []string{"no scheme"}},
+		{"redis://user:" + password + "@host:badport/0", []string{"cannot parse"}},
+		{"redis://user:" + password + "%zz@host/0", []string{"cannot parse"}},
+		{"redis://us er:" + password + "@host/0", []string{"cannot parse"}},
+		{"x\x7f://user:" + password + "@h", []string{"cannot parse"}},
+	}
+	for _, tt := range tests {
+		s, err := Open(t.Context(), tt.url)
+		if err == nil {
+			t.Errorf("Open(%q) = %T, nil; want an error", tt.url, s)
+			continue
+		}
+		msg := err.Error()
+		for _, part := range tt.want {
+			if !strings.Contains(msg, part) {
+				t.Errorf("Open(%q) error %q does not contain %q", tt.url, msg, part)
+			}
+		}
+		if strings.Contains(msg, password) {
+			t.Errorf("Open(%q) error %q repeats the password from the URL", tt.url, msg)
+		}
+		if strings.Contains(msg, "\n") {
+			t.Errorf("Open(%q) error %q spans lines", tt.url, msg)
+		}
+	}
+}
+
+func TestOpenWrapsOpenerError(t *testing.T) {
+	scheme := uniqueScheme("failing")
+	cause := errors.New("connection refused")
+	Register(scheme, func(context.Context, *url.URL) (MutableStore, error) { return nil, cause })
+	s, err := Open(t.Context(), scheme+"://host")
+	if s != nil || !errors.Is(err, cause) {
+		t.Fatalf("Open = %v, %v; want nil and an error wrapping the opener's", s, err)
+	}
+	if want := "store: open " + scheme + " store: connection refused"; err.Error() != want {
+		t.Errorf("Open error = %q; want %q", err.Error(), want)
+	}
+}
+
+func panics(f func()) (panicked bool) {
+	defer func() { panicked = recover() != nil }()
+	f()
+	return false
+}
+
+func TestOpenRedactsPasswordFromOpenerError(t *testing.T) {
+	scheme := uniqueScheme("echoing")
+	// A driver that echoes the URL it was given, password and all.
+	Register(scheme, func(_ context.Context, u *url.URL) (MutableStore, error) {
+		return nil, fmt.Errorf("cannot connect to %s (%s)", u.String(), u.User)
+	})
+	for _, password := range []string{"hunter2", "p@ss word/+"} {
+		rawURL := scheme + "://user:" + url.PathEscape(password) + "@db.example/x"
+		_, err := Open(t.Context(), rawURL)
+		if err == nil {
+			t.Fatalf("Open(%q) = nil error; want the opener's error", rawURL)
+		}
+		for _, form := range []string{password, url.PathEscape(password), url.QueryEscape(password)} {
+			if strings.Contains(err.Error(), form) {
+				t.Errorf("Open error %q contains the password (as %q)", err, form)
+			}
+		}
+		if !strings.Contains(err.Error(), "xxxxx") {
+			t.Errorf("Open error %q; want the password replaced by xxxxx", err)
+		}
+	}
+}
+
+func TestOpenRedactionKeepsCause(t *testing.T) {
+	scheme := uniqueScheme("echocause")
+	cause := errors.New("auth failed for hunter2")
+	Register(scheme, func(context.Context, *url.URL) (MutableStore, error) { return nil, cause })
+	_, err := Open(t.Context(), scheme+"://u:hunter2@h")
+	if !errors.Is(err, cause) {
+		t.Errorf("Open error %v does not wrap the opener's error", err)
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Open error %q contains the password", err)
+	}
+}
+
+func TestOpenRejectsNilStore(t *testing.T) {
+	scheme := uniqueScheme("nilstore")
+	Register(scheme, func(context.Context, *url.URL) (MutableStore, error) { return nil, nil })
+	s, err := Open(t.Context(), scheme+"://h")
+	if s != nil || err == nil || !strings.Contains(err.Error(), "no store") {
+		t.Fatalf("Open = %v, %v; want nil and an error saying the adapter returned no store", s, err)
+	}
+}
