@@ -1,0 +1,60 @@
+package testservice
+
+import (
+	"context"
+	"testing"
+
+	"github.com/testcontainers/testcontainers-go"
+	tcpostgres "github.com/testcontainers/testcontainers-go/modules/postgres"
+)
+
+// Environment variables naming a running PostgreSQL server.
+const (
+	EnvPostgresURL   = "MUTABLESTORE_TEST_POSTGRES_URL"
+	EnvPostgresImage = "MUTABLESTORE_TEST_POSTGRES_IMAGE"
+)
+
+// The fixed development role and database used by scripts/services,
+// docker-compose.yml and the container.
+const (
+	postgresUser     = "mutablestore"
+	postgresPassword = "mutablestore-dev"
+	postgresDB       = "mutablestore"
+)
+
+var postgresContainer shared[string]
+
+// PostgresURL returns a pgx connection URL
+// (postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable) for a role that
+// owns its database and authenticates with a password. The database is
+// shared: create tables under UniqueName names and drop them in t.Cleanup.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	if u := env(EnvPostgresURL); u != "" {
+		return u
+	}
+	u, err := postgresContainer.get(startPostgres)
+	if err != nil {
+		unavailable(t, "PostgreSQL",
+			EnvPostgresURL+"=postgres://"+postgresUser+":"+postgresPassword+"@127.0.0.1:15432/"+postgresDB+"?sslmode=disable",
+			howToStart, err.Error())
+	}
+	return u
+}
+
+func startPostgres(ctx context.Context) (string, testcontainers.Container, error) {
+	c, err := tcpostgres.Run(ctx, envOr(EnvPostgresImage, "postgres:16-alpine"),
+		tcpostgres.WithDatabase(postgresDB),
+		tcpostgres.WithUsername(postgresUser),
+		tcpostgres.WithPassword(postgresPassword),
+		tcpostgres.BasicWaitStrategies(),
+	)
+	if c == nil {
+		return "", nil, err
+	}
+	if err != nil {
+		return "", c, err
+	}
+	u, err := c.ConnectionString(ctx, "sslmode=disable")
+	return u, c, err
+}
