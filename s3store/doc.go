@@ -1,0 +1,113 @@
+// Package s3store keeps a store's names as objects in an Amazon S3 bucket or
+// on an S3-compatible server (MinIO, versitygw, Cloudflare R2, and others),
+// through the AWS SDK for Go v2.
+//
+// Use it where the engine runs without a durable local disk, such as
+// serverless functions and containers scaled to several replicas, so that
+// every instance reads the artifacts the others rendered. Each Read is one
+// GetObject, each Write one PutObject and each Delete one DeleteObject:
+// nothing is cached, and no HeadObject precedes a read.
+//
+// # Keys and prefix
+//
+// A name is stored under the key Options.Prefix + name, unchanged: the
+// name "static/index.html" with the prefix "site/" is the object
+// "site/static/index.html", which other tools (a CDN in front of the
+// bucket, aws s3 sync) see under that key. The prefix is empty or ends with
+// '/', and the part before that '/' follows the rules of names
+// (store.ValidateName), so no name can leave its prefix: names have no "."
+// or ".." segments, no empty segments and no leading '/'.
+//
+// S3 keys are at most 1024 bytes (MaxKeyLen), the same as
+// store.MaxNameLen, so with a prefix the longest name is 1024 bytes minus
+// the prefix. A longer name fails with store.ErrInvalidName before any
+// request.
+//
+// # S3-compatible servers
+//
+// Point the client at the server with BaseEndpoint, use path-style
+// addressing (a bucket as the first path segment rather than a subdomain,
+// which loopback addresses and most self-hosted servers need), and ask for
+// checksums only where an operation requires them. Since early 2025 the SDK
+// sends CRC checksums with every upload and validates those of downloads by
+// default; several S3-compatible servers reject or mishandle them.
+//
+//	client := s3.New(s3.Options{
+//		Region:                     "us-east-1",
+//		BaseEndpoint:               aws.String("http://127.0.0.1:9000"),
+//		UsePathStyle:               true,
+//		Credentials:                credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
+//		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
+//		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
+//	})
+//
+// The package is tested against MinIO and versitygw. Servers that keep keys
+// as paths on a file system may be unable to hold both "a" and "a/b":
+// versitygw's posix backend refuses the second with 409 ObjectParentIsFile
+// or 409 ExistingObjectIsDirectory, which Write reports as
+// store.ErrConflict (the first value stays readable); older MinIO releases
+// in FS mode answered XMinioParentIsObject or
+// XMinioObjectExistsAsDirectory, mapped the same way. Current MinIO and AWS
+// hold both names.
+//
+// # Permissions
+//
+// The credentials need s3:GetObject, s3:PutObject and s3:DeleteObject on
+// the objects under the prefix (arn:aws:s3:::BUCKET/PREFIX*), and
+// s3:ListBucket on the bucket. Without s3:ListBucket, AWS answers a read of
+// a missing key with 403 AccessDenied instead of 404 NoSuchKey, so as not to
+// reveal whether the key exists; the store then reports a failure, never
+// store.ErrNotFound, and the engine cannot render missing pages. The store
+// never creates, lists or deletes buckets.
+//
+// # Errors
+//
+// Read reports store.ErrNotFound for 404 NoSuchKey, and for a 404 without
+// an S3 error body (the SDK's code "NotFound"), and for nothing else: 404
+// NoSuchBucket, 403 AccessDenied, SignatureDoesNotMatch,
+// InvalidAccessKeyId, versitygw's 404 XAdminUserNotFound (an unknown access
+// key), network failures and timeouts are all failures an engine must not
+// take for a page not rendered yet. Delete treats a missing key as success.
+//
+// Every error is a *store.Error wrapping the SDK's error, so errors.As
+// reaches smithy.APIError (the S3 error code), *smithyhttp.ResponseError
+// (the HTTP status) and the SDK's types such as *types.NoSuchKey:
+//
+//	var apiErr smithy.APIError
+//	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket" { ... }
+//
+// Messages never contain the secret key (the SDK does not put it there,
+// and the tests check it). The client's retryer
+// decides how often a failing request is retried (three attempts by
+// default): a successful operation is still one HTTP request.
+//
+// # URLs
+//
+// Importing the package registers the "s3" scheme with store.Register:
+//
+//	s3://BUCKET/PREFIX?region=REGION&endpoint=URL&use_path_style=true
+//
+// The host is the bucket and the path, if any, the prefix: "s3://b/site"
+// and "s3://b/site/" both mean the prefix "site/". The query parameters are
+// all optional; any other parameter is an error.
+//
+//   - region: the signing region. Without it, the AWS configuration decides
+//     (AWS_REGION, the shared config file); with an endpoint and no region
+//     anywhere, "us-east-1", which S3-compatible servers accept.
+//   - endpoint: the base URL of an S3-compatible server, http:// or
+//     https://. With an endpoint, checksums are sent and validated only
+//     where required (see above), whatever the AWS configuration says.
+//   - use_path_style: true for path-style addressing; false by default, as
+//     in the SDK.
+//
+// Credentials come from the usual AWS chain (config.LoadDefaultConfig):
+// the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared
+// config and credentials files (AWS_PROFILE), web identity, container and
+// instance roles. A URL that carries credentials is refused, so none end up
+// in logs or configuration files.
+//
+// A store opened by URL has no Close method: it owns nothing but the SDK's
+// pooled keep-alive connections, which the HTTP transport closes once idle.
+// A Store built with New uses the caller's client and never closes it
+// either.
+package s3store

@@ -1,0 +1,77 @@
+package s3store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// isMissing reports whether err says the object does not exist. It is the
+// one place that decides store.ErrNotFound.
+//
+// GetObject answers 404 NoSuchKey. A 404 without an S3 error body (HEAD
+// requests, some gateways) leaves only the status, which the SDK turns into
+// the code "NotFound"; that counts too. Any other code does not, even with
+// a 404 status: NoSuchBucket is a configuration error, and versitygw
+// answers 404 XAdminUserNotFound for an unknown access key. Neither may read
+// as "not rendered yet", which would make an engine re-render forever. A
+// 403 is never missing, although AWS answers 403 AccessDenied for a missing
+// key when the caller lacks s3:ListBucket: without that permission, nobody
+// can tell a missing key from a forbidden one.
+func isMissing(err error) bool {
+	var noKey *types.NoSuchKey
+	if errors.As(err, &noKey) {
+		return true
+	}
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	switch apiErr.ErrorCode() {
+	case "NoSuchKey", "NotFound":
+		return true
+	}
+	return false
+}
+
+// conflictCodes are the error codes of servers that keep keys as paths and
+// so cannot hold both "a" and "a/b". Tested: versitygw v1.8.0 (posix)
+// answers 409 ObjectParentIsFile and 409 ExistingObjectIsDirectory. Current
+// MinIO holds both names; its XMinio codes come from releases that stored
+// objects as plain files (FS mode), and XMinioObjectExistsAsDirectory can
+// still appear where the drive holds a directory MinIO did not create.
+var conflictCodes = map[string]bool{
+	"ObjectParentIsFile":            true, // versitygw: "a/b" where the object "a" exists
+	"ExistingObjectIsDirectory":     true, // versitygw: "a" where "a/b" exists
+	"XMinioParentIsObject":          true, // MinIO FS mode: "a/b" where "a" exists
+	"XMinioObjectExistsAsDirectory": true, // MinIO: "a" where a directory "a" exists
+}
+
+// isConflict reports whether a PutObject failed because the key collides
+// with a key already stored as a path.
+func isConflict(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && conflictCodes[apiErr.ErrorCode()]
+}
+
+// readError maps a GetObject failure to the error Read wraps.
+func readError(err error) error {
+	if isMissing(err) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// writeError maps a PutObject failure to the error Write wraps. A conflict
+// keeps the SDK error in the chain, so its code stays visible in the message
+// and reachable with errors.As.
+func writeError(err error) error {
+	if isConflict(err) {
+		return fmt.Errorf("%w: %w", store.ErrConflict, err)
+	}
+	return err
+}

@@ -1,0 +1,219 @@
+package s3store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unsafe"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// Options configure a Store. Bucket is required; the zero value of every
+// other field is a usable default.
+type Options struct {
+	// Bucket is the bucket that holds the objects. It must exist: the store
+	// never creates it.
+	Bucket string
+
+	// Prefix is prepended to every name to form the object key, so several
+	// stores can share a bucket. It is either empty (names are keys) or a
+	// '/'-terminated path such as "site/" or "sites/blog/": the part before
+	// the final '/' follows the rules of store.ValidateName. Requiring the
+	// trailing '/' keeps each store inside its own "directory": with a bare
+	// "site", the name "s/x" would become the key "sites/x" and land in the
+	// store whose prefix is "sites/".
+	Prefix string
+}
+
+// Store is a store.MutableStore and store.Deleter that keeps each name as
+// one S3 object. It is safe for concurrent use. Build it with New.
+type Store struct {
+	client *s3.Client
+	bucket string
+	prefix string
+}
+
+var (
+	_ store.MutableStore = (*Store)(nil)
+	_ store.Deleter      = (*Store)(nil)
+)
+
+// New returns a Store that keeps its names in opts.Bucket through client.
+// The client belongs to the caller: the Store only uses it. For an
+// S3-compatible server, configure the client as the package documentation
+// shows.
+//
+// New does not contact the server; a missing bucket or wrong credentials
+// show up as errors from the first operation.
+func New(client *s3.Client, opts Options) (*Store, error) {
+	if client == nil {
+		return nil, errors.New("s3store: New needs an *s3.Client, got nil")
+	}
+	if opts.Bucket == "" {
+		return nil, errors.New("s3store: Options.Bucket is required")
+	}
+	if err := validatePrefix(opts.Prefix); err != nil {
+		return nil, err
+	}
+	return &Store{client: client, bucket: opts.Bucket, prefix: opts.Prefix}, nil
+}
+
+func validatePrefix(prefix string) error {
+	if prefix == "" {
+		return nil
+	}
+	dir, ok := strings.CutSuffix(prefix, "/")
+	if !ok {
+		return fmt.Errorf("s3store: Options.Prefix %q must end with '/' (use %q)", prefix, prefix+"/")
+	}
+	if err := store.ValidateName(dir); err != nil {
+		return fmt.Errorf("s3store: Options.Prefix %q: %w", prefix, err)
+	}
+	return nil
+}
+
+// Bucket returns the bucket the store uses.
+func (s *Store) Bucket() string { return s.bucket }
+
+// Key returns the object key that holds name: the prefix followed by the
+// name. It does not validate name.
+func (s *Store) Key(name string) string { return s.prefix + name }
+
+// MaxKeyLen is the longest object key S3 accepts, in bytes. A name is
+// stored under the key Prefix+name, so with a prefix the longest name is
+// MaxKeyLen-len(Prefix) bytes, less than store.MaxNameLen.
+const MaxKeyLen = 1024
+
+// key runs the checks every operation starts with and returns the object
+// key for name. A name too long for S3 once prefixed is refused here, as
+// store.ErrInvalidName, rather than by the server: servers differ (AWS and
+// MinIO answer KeyTooLongError, versitygw accepts longer keys), and an
+// invalid name must not reach the backend.
+func (s *Store) key(ctx context.Context, op, name string) (string, error) {
+	if err := store.Check(ctx, op, name); err != nil {
+		return "", err
+	}
+	if n := len(s.prefix) + len(name); n > MaxKeyLen {
+		return "", &store.Error{Op: op, Name: name, Err: fmt.Errorf(
+			"%w: name is %d bytes long; with Options.Prefix %q the key would be %d bytes, more than S3's %d",
+			store.ErrInvalidName, len(name), s.prefix, n, MaxKeyLen)}
+	}
+	return s.prefix + name, nil
+}
+
+// Read returns the content of name with one GetObject request. A missing
+// object gives an error matching store.ErrNotFound; see the package
+// documentation for the conditions that count as missing.
+func (s *Store) Read(ctx context.Context, name string) (string, error) {
+	key, err := s.key(ctx, store.OpRead, name)
+	if err != nil {
+		return "", err
+	}
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    aws.String(key),
+	})
+	if err != nil {
+		return "", store.NewError(ctx, store.OpRead, name, readError(err))
+	}
+	size := int64(-1) // unknown: a chunked response
+	if out.ContentLength != nil {
+		size = *out.ContentLength
+	}
+	content, err := readBody(out.Body, size)
+	if cerr := out.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", store.NewError(ctx, store.OpRead, name, err)
+	}
+	return content, nil
+}
+
+// maxPrealloc bounds the buffer allocated up front from the Content-Length
+// the server sent, so a wrong header cannot make Read allocate gigabytes
+// before the body proves it. Larger bodies still read fine: the buffer grows.
+const maxPrealloc = 64 << 20
+
+// readBody reads body to EOF into a string with a single copy: the bytes go
+// from the connection into a buffer sized from the Content-Length, and the
+// buffer becomes the string without a second copy. The unsafe conversion is
+// sound because the buffer never escapes this function (io.Reader
+// implementations must not retain the slice they are given), which is the
+// same argument strings.Builder makes.
+//
+// size is the Content-Length, or -1 when the server sent none.
+func readBody(body io.Reader, size int64) (string, error) {
+	if size < 0 || size > maxPrealloc {
+		size = 512 // as io.ReadAll starts
+	}
+	// One spare byte lets the Read that reports EOF happen without growing
+	// the buffer when the body is exactly size bytes long.
+	buf := make([]byte, 0, size+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if len(buf) == 0 {
+		return "", nil
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
+}
+
+// Write stores content under name with one PutObject request. The body is
+// a strings.Reader over content, with the length set: the content is not
+// copied, and the body is seekable, which the SDK needs to hash it for the
+// signature over plain HTTP and to rewind it for a retry.
+//
+// On a server that keeps keys as paths (versitygw's posix backend), writing
+// "a" where "a/b" exists, or "a/b" where "a" exists, fails with an error
+// matching store.ErrConflict and leaves the existing object as it was.
+func (s *Store) Write(ctx context.Context, name, content string) error {
+	key, err := s.key(ctx, store.OpWrite, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.PutObject(ctx, &s3.PutObjectInput{
+		Bucket:        aws.String(s.bucket),
+		Key:           aws.String(key),
+		Body:          strings.NewReader(content),
+		ContentLength: aws.Int64(int64(len(content))),
+	})
+	if err != nil {
+		return store.NewError(ctx, store.OpWrite, name, writeError(err))
+	}
+	return nil
+}
+
+// Delete removes name with one DeleteObject request. Deleting a missing
+// name is not an error: S3 answers success for it, and a server that
+// reports the key as missing instead is treated the same.
+func (s *Store) Delete(ctx context.Context, name string) error {
+	key, err := s.key(ctx, store.OpDelete, name)
+	if err != nil {
+		return err
+	}
+	_, err = s.client.DeleteObject(ctx, &s3.DeleteObjectInput{
+		Bucket: aws.String(s.bucket),
+		Key:    aws.String(key),
+	})
+	if err != nil && !isMissing(err) {
+		return store.NewError(ctx, store.OpDelete, name, err)
+	}
+	return nil
+}
