@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"time"
 )
 
 // Sentinel errors. Match them with errors.Is: adapters wrap them in *Error.
@@ -69,8 +70,11 @@ func Check(ctx context.Context, op, name string) error {
 // context.Canceled; some return a bare I/O error from the interrupted
 // connection. When ctx is done and err does not already say so, NewError
 // adds ctx.Err() to the chain, so callers can tell cancellation from a
-// failing backend. A result that matches ErrNotFound is left alone: the
-// backend answered before the context ended.
+// failing backend. A context whose deadline has passed counts as done even
+// before its timer has marked it so: a driver that sets socket deadlines
+// from the context (go-redis, pgx) can time out a hair earlier. A result
+// that matches ErrNotFound is left alone: the backend answered before the
+// context ended.
 func NewError(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
@@ -79,10 +83,22 @@ func NewError(ctx context.Context, op, name string, err error) error {
 	if errors.As(err, &se) && se.Op == op && se.Name == name {
 		return err
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) && !errors.Is(err, ErrNotFound) {
+	if ctxErr := contextErr(ctx); ctxErr != nil && !errors.Is(err, ctxErr) && !errors.Is(err, ErrNotFound) {
 		err = &contextError{ctx: ctxErr, cause: err}
 	}
 	return &Error{Op: op, Name: name, Err: err}
+}
+
+// contextErr is ctx.Err(), or context.DeadlineExceeded once the deadline
+// has passed even if the context's timer has not fired yet.
+func contextErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // contextError joins a context's error with the driver error it caused,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // driverError stands for a backend driver's own error type, which callers
@@ -198,4 +199,27 @@ func TestNewError(t *testing.T) {
 			t.Errorf("NewError(canceled ctx, ErrNotFound) = %v matches context.Canceled; want NotFound alone", err)
 		}
 	})
+}
+
+// deadlinePassed is a context whose deadline is over but whose Err is still
+// nil: the moment between a driver's socket timeout and the context's own
+// timer firing.
+type deadlinePassed struct{ context.Context }
+
+func (deadlinePassed) Deadline() (time.Time, bool) { return time.Now().Add(-time.Millisecond), true }
+func (deadlinePassed) Err() error                  { return nil }
+
+func TestNewErrorDeadlinePassedBeforeTimerFired(t *testing.T) {
+	cause := &driverError{code: 7}
+	err := NewError(deadlinePassed{context.Background()}, OpRead, "x", cause)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("NewError with a passed deadline = %v; want it to match context.DeadlineExceeded", err)
+	}
+	var de *driverError
+	if !errors.As(err, &de) || de.code != 7 {
+		t.Errorf("NewError lost the driver error: %v", err)
+	}
+	if err := NewError(deadlinePassed{context.Background()}, OpRead, "x", ErrNotFound); errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("NewError turned a NotFound answer into a deadline error: %v", err)
+	}
 }

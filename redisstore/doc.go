@@ -1,0 +1,102 @@
+// Package redisstore keeps a store's names in Redis, one string key per
+// name, through github.com/redis/go-redis/v9.
+//
+// Use it when several processes serving the same site must see each
+// other's artifacts at once, or when the serving machines keep no disk
+// (serverless): a Read is one GET, a Write one SET and a Delete one DEL, a
+// single round trip each. It works with a standalone server, a server
+// behind Sentinel and Redis Cluster alike, because New takes any
+// redis.UniversalClient the caller has configured.
+//
+// # Keys and prefix
+//
+// The key of a name is Options.Prefix followed by the name, nothing more:
+// no escaping and no hashing, so the keys are readable in redis-cli and
+// tools that know the layout can read them. Redis keys are flat strings,
+// so no name can reach a key outside the prefix: there is no ".." to climb.
+// Names such as "a" and "a/b" are two unrelated keys and coexist.
+//
+// End the prefix with a separator, such as "site:" or "site/": without
+// one, the store with prefix "site" and the name "2/x" would share the key
+// "site2/x" with the store whose prefix is "site2/". For the same reason
+// no store's prefix should start with another's: names may contain both
+// ':' and '/', so "site/" and "site/drafts/" overlap however they are
+// separated.
+//
+// # TTL and eviction
+//
+// Options.TTL gives every written key an expiry. It is risky for the data
+// an engine keeps here: an expired page reads as store.ErrNotFound and is
+// silently rendered again (extra load, and a page that differs from the one
+// that was cached), and an expired revalidation timestamp vanishes, so the
+// engine loses track of when the page was last revalidated. Use a TTL only
+// for artifacts that are cheap and safe to lose, preferably in a store of
+// their own.
+//
+// Eviction does the same without a TTL: under maxmemory, a server whose
+// maxmemory-policy is allkeys-lru, allkeys-lfu or allkeys-random deletes
+// keys of this store, which then read as ErrNotFound. Run the store on an
+// instance with maxmemory-policy noeviction (writes then fail with an
+// OOM error instead of data vanishing), or with a volatile-* policy that
+// only evicts keys that have an expiry, and keep this store's keys
+// without one.
+//
+// # Cluster
+//
+// Every operation touches exactly one key, so a *redis.ClusterClient works
+// with no further setup: each key goes to the node that owns its hash slot,
+// and MOVED and ASK redirections are followed by go-redis. A prefix with a
+// hash tag, such as "{site}:", would put all of a store's keys in one slot,
+// on one node; the store needs no multi-key command, so avoid it.
+//
+// # Errors
+//
+// Only a GET that finds no key gives an error matching store.ErrNotFound.
+// A key of another type at the name (a list, a hash) gives the server's
+// WRONGTYPE error, and connection, authentication (WRONGPASS, NOAUTH),
+// timeout and OOM errors are returned as they are. All are *store.Error
+// values wrapping the go-redis error, so
+//
+//	var redisErr redis.Error
+//	errors.As(err, &redisErr) // an error reply of the server
+//
+// works. No message holds the password of the client.
+//
+// go-redis ignores the context's deadline on the socket unless the client
+// was built with ContextTimeoutEnabled: true, and even then it notices a
+// cancellation without a deadline only when ReadTimeout (default 5s) ends.
+// It also retries failed commands MaxRetries times (3 by default; -1
+// disables retries) with backoff. Set ReadTimeout, WriteTimeout and
+// MaxRetries to what a request of the engine may wait. When the context
+// ends before the reply, the error matches context.Canceled or
+// context.DeadlineExceeded. A Write that fails this way may still have been
+// applied: the reply was lost, not necessarily the command.
+//
+// The store holds no state of its own beyond the client, so once a server
+// that was down comes back, the same Store works again: go-redis dials new
+// connections on demand.
+//
+// # URLs
+//
+// Importing the package registers four schemes with store.Open:
+//
+//	redis://[[user]:password@]host[:port][/db][?option=value&...]
+//	rediss://... (TLS)
+//	redis+cluster://[[user]:password@]host:port?addr=host2:port2&addr=host3:port3[&...]
+//	rediss+cluster://... (TLS)
+//
+// redis and rediss follow redis.ParseURL: the path is the database number,
+// and query parameters such as dial_timeout, read_timeout, max_retries and
+// pool_size set the client options. The +cluster forms follow
+// redis.ParseClusterURL with the scheme's "+cluster" removed: the host and
+// every addr parameter are seed nodes. On top of these, the store takes two
+// parameters of its own:
+//
+//	prefix  Options.Prefix, such as prefix=site: (query-escape '&', '+', '%', '#')
+//	ttl     Options.TTL as a Go duration such as 24h; default none
+//
+// Any other parameter is rejected. A store opened by URL owns its client:
+// it implements io.Closer, and Close closes the client. Opening does not
+// contact the server; a wrong address or password shows in the first
+// operation. Errors from opening never repeat the password.
+package redisstore

@@ -1,0 +1,155 @@
+package redisstore_test
+
+import (
+	"errors"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/mutablestore/mutablestore/internal/testservice"
+	"github.com/mutablestore/mutablestore/redisstore"
+	"github.com/mutablestore/mutablestore/store"
+)
+
+func TestSchemesRegistered(t *testing.T) {
+	for _, scheme := range []string{"redis", "rediss", "redis+cluster", "rediss+cluster"} {
+		if !slices.Contains(store.Schemes(), scheme) {
+			t.Errorf("store.Schemes() = %v; want it to hold %q", store.Schemes(), scheme)
+		}
+	}
+}
+
+// withQuery returns rawURL with the query parameters of q added.
+func withQuery(t testing.TB, rawURL string, q url.Values) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal("cannot parse a test URL (its error would show the password)")
+	}
+	all := u.Query()
+	for k, vs := range q {
+		all[k] = append(all[k], vs...)
+	}
+	u.RawQuery = all.Encode()
+	return u.String()
+}
+
+// openStore opens rawURL and closes the store when the test ends.
+func openStore(t testing.TB, rawURL string) store.MutableStore {
+	t.Helper()
+	s, err := store.Open(t.Context(), rawURL)
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(func() { s.(io.Closer).Close() })
+	return s
+}
+
+// TestOpenURL opens the standalone server by URL with a prefix and a TTL,
+// and checks them on the keys the store writes.
+func TestOpenURL(t *testing.T) {
+	ctx := t.Context()
+	c := newClient(t, nil)
+	prefix := newPrefix(t, c)
+	s := openStore(t, withQuery(t, testservice.RedisURL(t), url.Values{
+		"prefix":       {prefix},
+		"ttl":          {"2h"},
+		"dial_timeout": {"2s"}, // a go-redis parameter still reaches go-redis
+	}))
+	if _, ok := s.(*redisstore.Store); !ok {
+		t.Fatalf("store.Open returned %T; want *redisstore.Store", s)
+	}
+	if err := s.Write(ctx, "static/index.html", "<html>"); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if got, err := c.Get(ctx, prefix+"static/index.html").Result(); err != nil || got != "<html>" {
+		t.Errorf("GET %q = %q, %v; want %q, nil: the prefix parameter must be the key prefix", prefix+"static/index.html", got, err, "<html>")
+	}
+	if d, err := c.PTTL(ctx, prefix+"static/index.html").Result(); err != nil || d <= time.Hour || d > 2*time.Hour {
+		t.Errorf("PTTL = %v, %v; want in (1h, 2h] from ttl=2h", d, err)
+	}
+}
+
+// TestOpenClusterURL opens the cluster by URL, seeds in addr parameters.
+func TestOpenClusterURL(t *testing.T) {
+	ctx := t.Context()
+	addrs := testservice.RedisClusterAddrs(t)
+	c := newClusterClient(t)
+	prefix := newPrefix(t, c)
+	q := url.Values{"prefix": {prefix}, "addr": addrs[1:]}
+	s := openStore(t, withQuery(t, "redis+cluster://"+addrs[0], q))
+	// Enough names to land on every master.
+	for i := range 20 {
+		name := "page/" + strings.Repeat("x", i+1)
+		if err := s.Write(ctx, name, name); err != nil {
+			t.Fatalf("Write(%q): %v", name, err)
+		}
+		if got, err := c.Get(ctx, prefix+name).Result(); err != nil || got != name {
+			t.Errorf("GET %q = %q, %v; want %q, nil", prefix+name, got, err, name)
+		}
+	}
+}
+
+// TestCloseOwnedClient checks that a store opened by URL closes the client
+// it created.
+func TestCloseOwnedClient(t *testing.T) {
+	ctx := t.Context()
+	c := newClient(t, nil)
+	s, err := store.Open(ctx, withQuery(t, testservice.RedisURL(t), url.Values{"prefix": {newPrefix(t, c)}}))
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	if err := s.Write(ctx, "page", "x"); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	closer, ok := s.(io.Closer)
+	if !ok {
+		t.Fatalf("%T opened by URL does not implement io.Closer", s)
+	}
+	if err := closer.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	_, err = s.Read(ctx, "page")
+	if !errors.Is(err, redis.ErrClosed) || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Read after Close = %v; want an error matching redis.ErrClosed and not store.ErrNotFound", err)
+	}
+}
+
+// TestOpenURLErrors needs no server: opening does not connect. Every URL
+// carries a password that must not appear in the error.
+func TestOpenURLErrors(t *testing.T) {
+	const secret = "s3cr3t-Pa55"
+	for _, tc := range []struct {
+		desc, url, want string
+	}{
+		{"unknown parameter", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&colour=blue", "unexpected option: colour"},
+		{"unknown cluster parameter", "redis+cluster://:" + secret + "@127.0.0.1:1?colour=blue", "unexpected option: colour"},
+		{"bad database", "redis://:" + secret + "@127.0.0.1:1/zero", "invalid database number"},
+		{"bad path", "redis://:" + secret + "@127.0.0.1:1/0/1", "invalid URL path"},
+		{"bad go-redis parameter", "redis://:" + secret + "@127.0.0.1:1/0?dial_timeout=soon", "invalid dial_timeout duration"},
+		{"bad ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=soon", `ttl="soon"`},
+		{"negative ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=-1s", `ttl="-1s"`},
+		{"prefix twice", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&prefix=b:", `"prefix" given 2 times`},
+		{"bad query", "redis://:" + secret + "@127.0.0.1:1/0?prefix=%zz", "invalid URL query"},
+		{"bad URL", "redis://:" + secret + "@127.0.0.1:port/0", "cannot parse store URL"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			s, err := store.Open(t.Context(), tc.url)
+			if err == nil {
+				s.(io.Closer).Close()
+				t.Fatalf("store.Open(%s) = %T, nil; want an error", tc.desc, s)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("store.Open(%s) error %q; want it to say %q", tc.desc, err, tc.want)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("store.Open(%s) error %q contains the password", tc.desc, err)
+			}
+		})
+	}
+}
