@@ -1,0 +1,107 @@
+package pgstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mutablestore/mutablestore/pgstore"
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// TestOneRoundTrip counts, for each operation, the statements pgx runs and
+// the times the client writes to the wire: each must be exactly one. The
+// pool has one connection and never pings it, so the counts are the
+// store's alone.
+//
+// The first use of a statement on a connection also prepares it (pgx's
+// statement cache); that happens once per connection and is checked
+// separately.
+func TestOneRoundTrip(t *testing.T) {
+	config := poolConfig(t)
+	config.MaxConns = 1
+	config.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return false }
+	var c counter
+	c.install(config)
+	pool := newPool(t, config)
+	s := newStore(t, pool)
+	ctx := t.Context()
+
+	ops := []struct {
+		name string
+		run  func() error
+	}{
+		{"Write", func() error { return s.Write(ctx, "static/page.html", "<p>hi</p>") }},
+		{"Read", func() error { _, err := s.Read(ctx, "static/page.html"); return err }},
+		{"Delete", func() error { return s.Delete(ctx, "static/page.html") }},
+		{"Read missing", func() error {
+			_, err := s.Read(ctx, "static/page.html")
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Read of a deleted name: err = %v; want store.ErrNotFound", err)
+			}
+			return nil
+		}},
+		{"Delete missing", func() error { return s.Delete(ctx, "static/page.html") }},
+	}
+
+	// First pass: each statement is prepared on the connection, one extra
+	// round trip (the Read missing and Delete missing reuse statements).
+	c.reset()
+	for _, op := range ops {
+		if err := op.run(); err != nil {
+			t.Fatalf("%s: %v", op.name, err)
+		}
+	}
+	if q, w := c.queries.Load(), c.writes.Load(); q != int64(len(ops)) || w != int64(len(ops)+3) {
+		t.Errorf("first pass on a new connection: %d statements and %d writes; want %d statements and %d writes (one each, plus one Prepare for each of the 3 statements)",
+			q, w, len(ops), len(ops)+3)
+	}
+
+	for _, op := range ops {
+		c.reset()
+		if err := op.run(); err != nil {
+			t.Fatalf("%s: %v", op.name, err)
+		}
+		w := c.writes.Load()
+		if sql := c.reset(); len(sql) != 1 || w != 1 {
+			t.Errorf("%s: %d statements %q and %d writes to the server; want exactly 1 of each", op.name, len(sql), sql, w)
+		}
+	}
+}
+
+// TestNewChecksBeforeCreating checks that New on an existing table runs no
+// DDL, which a role without the CREATE privilege could not run.
+func TestNewChecksBeforeCreating(t *testing.T) {
+	config := poolConfig(t)
+	var c counter
+	c.install(config)
+	pool := newPool(t, config)
+	table := uniqueTable(t, pool)
+
+	if _, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table}); err != nil {
+		t.Fatalf("New on a missing table: %v", err)
+	}
+	if sql := c.reset(); len(sql) != 2 {
+		t.Errorf("New on a missing table ran %q; want the existence check and the CREATE TABLE", sql)
+	}
+	if !tableExists(t, pool, "", table) {
+		t.Fatalf("New did not create table %q", table)
+	}
+	c.reset()
+
+	if _, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table}); err != nil {
+		t.Fatalf("New on an existing table: %v", err)
+	}
+	if sql := c.reset(); len(sql) != 1 {
+		t.Errorf("New on an existing table ran %q; want only the existence check", sql)
+	}
+
+	if _, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table, SkipCreateTable: true}); err != nil {
+		t.Fatalf("New with SkipCreateTable: %v", err)
+	}
+	if q, w := c.queries.Load(), c.writes.Load(); q != 0 || w != 0 {
+		t.Errorf("New with SkipCreateTable ran %d statements and wrote %d times; want no I/O", q, w)
+	}
+}

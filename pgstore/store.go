@@ -1,0 +1,150 @@
+package pgstore
+
+import (
+	"context"
+	"unsafe"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// Options configure a Store. The zero value is a store in the table
+// "mutable_store" of the connection's search_path, created by New when it is
+// missing.
+type Options struct {
+	// Table is the table that holds the names: "table", or "schema.table"
+	// to name its schema. Each part is used literally, as a quoted
+	// identifier: "Artifacts" is not "artifacts", and quotes, spaces or
+	// semicolons in it are part of the name, never SQL. Empty means
+	// DefaultTable.
+	Table string
+
+	// SkipCreateTable stops New from creating a missing table, for
+	// deployments where the schema is migrated by a DBA and the store's
+	// role may not run DDL. New then does no I/O at all, and an operation on
+	// a missing table fails with an error naming the table (never
+	// store.ErrNotFound). The package documentation gives the DDL.
+	SkipCreateTable bool
+}
+
+// DefaultTable is the table a Store uses when Options.Table is empty.
+const DefaultTable = "mutable_store"
+
+// Store is a store.MutableStore and store.Deleter kept in one PostgreSQL
+// table. A Store is safe for concurrent use; it holds no connection of its
+// own, it borrows one from the pool for each operation.
+type Store struct {
+	pool     *pgxpool.Pool
+	table    string // the quoted identifier, schema-qualified when given, for messages
+	sql      statements
+	ownsPool bool // opened by URL: Close closes the pool
+}
+
+var (
+	_ store.MutableStore = (*Store)(nil)
+	_ store.Deleter      = (*Store)(nil)
+)
+
+// New returns a store kept in the table opts.Table of the database pool
+// connects to. Unless opts.SkipCreateTable is set, New checks that the table
+// exists and creates it when it does not, so it needs a working connection;
+// with SkipCreateTable it touches no connection.
+//
+// The store borrows pool and never closes it: the caller that built the pool
+// closes it, after the last use of the store.
+func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
+	if pool == nil {
+		return nil, errorf("New with a nil *pgxpool.Pool")
+	}
+	id, err := parseTable(opts.Table)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{pool: pool, table: id.Sanitize(), sql: newStatements(id)}
+	if !opts.SkipCreateTable {
+		if err := s.createTable(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Read returns the content stored under name, or an error matching
+// store.ErrNotFound when no row has that name. It runs one SELECT.
+func (s *Store) Read(ctx context.Context, name string) (string, error) {
+	if err := store.Check(ctx, store.OpRead, name); err != nil {
+		return "", err
+	}
+	var content contentString
+	if err := s.pool.QueryRow(ctx, s.sql.read, name).Scan(&content); err != nil {
+		return "", s.fail(ctx, store.OpRead, name, err)
+	}
+	return string(content), nil
+}
+
+// Write stores content under name with one INSERT ... ON CONFLICT DO UPDATE:
+// a single statement, so a failed write leaves the previous content and a
+// concurrent Read sees the old or the new content, whole.
+func (s *Store) Write(ctx context.Context, name, content string) error {
+	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+		return err
+	}
+	if _, err := s.pool.Exec(ctx, s.sql.write, name, contentBytes(content)); err != nil {
+		return s.fail(ctx, store.OpWrite, name, err)
+	}
+	return nil
+}
+
+// Delete removes name with one DELETE. Deleting a missing name is not an
+// error.
+func (s *Store) Delete(ctx context.Context, name string) error {
+	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+		return err
+	}
+	if _, err := s.pool.Exec(ctx, s.sql.delete, name); err != nil {
+		return s.fail(ctx, store.OpDelete, name, err)
+	}
+	return nil
+}
+
+// Close closes the pool of a store opened by URL (store.Open), which owns
+// it. For a store from New it does nothing: the pool is the caller's. Close
+// is idempotent.
+func (s *Store) Close() error {
+	if s.ownsPool {
+		s.pool.Close()
+	}
+	return nil
+}
+
+// contentString is the scan target of Read. pgx hands a BytesScanner the
+// bytea value in its own read buffer, so converting it to a string there is
+// the only copy of the content: scanning into a []byte and then converting
+// would copy it twice.
+type contentString string
+
+func (c *contentString) ScanBytes(b []byte) error {
+	*c = contentString(b)
+	return nil
+}
+
+// contentBytes returns content as a []byte that shares its memory, without
+// copying it. It must be sent as a []byte, not a string: pgx sends a Go
+// string parameter in text format whatever the column type, and the server
+// would parse it as bytea's text syntax, turning a content of `\x41` into
+// "A" and rejecting a lone backslash. A []byte is sent in binary format,
+// byte for byte.
+//
+// Sharing the memory is safe because nothing writes to the slice: pgx's
+// binary bytea encoder only appends it to its own send buffer, its text
+// encoder (used by the simple protocol) only hex-encodes it, and a tracer
+// that keeps the query arguments keeps a read-only view that the garbage
+// collector keeps alive. An empty string becomes an empty, non-nil slice,
+// because pgx sends a nil []byte as NULL.
+func contentBytes(content string) []byte {
+	if len(content) == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice(unsafe.StringData(content), len(content))
+}

@@ -1,0 +1,128 @@
+package pgstore
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/mutablestore/mutablestore/store"
+)
+
+func init() {
+	store.Register("postgres", openURL)
+	store.Register("postgresql", openURL)
+}
+
+// Query parameters of a store URL that are the store's, not pgx's. They are
+// removed before the URL reaches pgx, which would otherwise send them to the
+// server as run-time settings.
+const (
+	paramTable       = "table"
+	paramCreateTable = "create_table"
+)
+
+// openURL opens a store that owns a new pool, from a pgx connection URL with
+// the store's own query parameters.
+func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, errorf("invalid URL query: %v", err)
+	}
+	table, err := single(query, paramTable)
+	if err != nil {
+		return nil, err
+	}
+	create, err := single(query, paramCreateTable)
+	if err != nil {
+		return nil, err
+	}
+	opts := Options{Table: table}
+	if create != "" {
+		c, err := strconv.ParseBool(create)
+		if err != nil {
+			return nil, errorf("URL parameter %s=%q is not a boolean", paramCreateTable, create)
+		}
+		opts.SkipCreateTable = !c
+	}
+	query.Del(paramTable)
+	query.Del(paramCreateTable)
+	connURL := *u
+	connURL.RawQuery = query.Encode()
+
+	secrets := urlSecrets(u, query)
+	config, err := pgxpool.ParseConfig(connURL.String())
+	if err != nil {
+		// pgx's ParseConfigError quotes the connection string with the
+		// password masked on a best-effort basis, and keeps it whole in a
+		// field; rebuild the message and keep neither.
+		return nil, errorf("invalid connection URL: %s", redact(err.Error(), secrets))
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, config)
+	if err != nil {
+		return nil, &redactedError{msg: "pgstore: " + redact(err.Error(), secrets), err: err}
+	}
+	s, err := New(ctx, pool, opts)
+	if err != nil {
+		pool.Close()
+		return nil, &redactedError{msg: redact(err.Error(), secrets), err: err}
+	}
+	s.ownsPool = true
+	return s, nil
+}
+
+// single returns the value of a query parameter given at most once.
+func single(query url.Values, key string) (string, error) {
+	switch vs := query[key]; len(vs) {
+	case 0:
+		return "", nil
+	case 1:
+		return vs[0], nil
+	default:
+		return "", errorf("URL parameter %s is given %d times", key, len(vs))
+	}
+}
+
+// urlSecrets returns every secret a connection URL may hold, in the forms
+// an error message could quote: as written in the URL and decoded.
+func urlSecrets(u *url.URL, query url.Values) []string {
+	var secrets []string
+	add := func(s string) {
+		if s != "" {
+			secrets = append(secrets, s, url.QueryEscape(s), url.PathEscape(s))
+		}
+	}
+	if pw, ok := u.User.Password(); ok {
+		add(pw)
+		if userinfo := u.User.String(); strings.Contains(userinfo, ":") {
+			add(userinfo[strings.IndexByte(userinfo, ':')+1:])
+		}
+	}
+	for _, key := range []string{"password", "sslpassword"} {
+		for _, v := range query[key] {
+			add(v)
+		}
+	}
+	return secrets
+}
+
+// redact masks every secret in msg.
+func redact(msg string, secrets []string) string {
+	for _, s := range secrets {
+		msg = strings.ReplaceAll(msg, s, "xxxxx")
+	}
+	return msg
+}
+
+// redactedError is an error of openURL whose message had the URL's secrets
+// masked. The wrapped error stays reachable with errors.Is and errors.As,
+// such as a *pgconn.PgError for a failed login.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
