@@ -1,0 +1,128 @@
+// Command mstore reads, writes and deletes names in a mutablestore store from
+// the shell: the same store a rendering engine uses, by URL.
+//
+// # Usage
+//
+//	mstore [-store URL] [-timeout D] get NAME          print the content of NAME
+//	mstore [-store URL] [-timeout D] put NAME [CONTENT] write CONTENT, or standard input when absent
+//	mstore [-store URL] [-timeout D] rm NAME           delete NAME (a missing NAME is not an error)
+//
+// get writes the content exactly as stored, with no newline added, so
+// `mstore get x > file` round-trips any bytes.
+//
+// # Stores
+//
+// -store takes a store URL; the default is $MSTORE_URL, else
+// file:dist/mutable, the directory Perseus keeps its mutable artifacts in,
+// relative to the working directory. Every adapter of this module is built
+// in:
+//
+//	file:dist/mutable                      a directory (relative or file:///absolute)
+//	mem://                                 in memory, gone when mstore exits
+//	redis://:PASSWORD@HOST:6379/0?prefix=site:
+//	postgres://USER:PASSWORD@HOST/DB?table=mutable_store
+//	s3://BUCKET/PREFIX/?region=eu-west-1
+//
+// # Exit status
+//
+//	0  success
+//	1  any failure: bad name, store unreachable, permission denied...
+//	2  bad command line
+//	3  get of a name that does not exist (store.ErrNotFound)
+//
+// Errors are written to standard error as one line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/mutablestore/mutablestore/store"
+
+	// Every adapter of the module registers its URL scheme.
+	_ "github.com/mutablestore/mutablestore/fsstore"
+	_ "github.com/mutablestore/mutablestore/memstore"
+	_ "github.com/mutablestore/mutablestore/pgstore"
+	_ "github.com/mutablestore/mutablestore/redisstore"
+	_ "github.com/mutablestore/mutablestore/s3store"
+)
+
+// Exit statuses; documented in the package comment.
+const (
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 2
+	exitNotFound = 3
+)
+
+// defaultStoreURL is where Perseus keeps mutable artifacts.
+const defaultStoreURL = "file:dist/mutable"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	flags := flag.NewFlagSet("mstore", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	flags.Usage = func() { fmt.Fprint(stderr, usage) }
+	storeURL := flags.String("store", "", "store `URL` (default $MSTORE_URL, else "+defaultStoreURL+")")
+	timeout := flags.Duration("timeout", 30*time.Second, "give up on the operation after this `duration`")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	cmd, err := parseCommand(flags.Args(), stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "mstore: %v\n%s", err, usage)
+		return exitUsage
+	}
+	if *storeURL == "" {
+		*storeURL = getenv("MSTORE_URL")
+	}
+	if *storeURL == "" {
+		*storeURL = defaultStoreURL
+	}
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+
+	s, err := store.Open(ctx, *storeURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "mstore: %v\n", err)
+		return exitFailure
+	}
+	if c, ok := s.(io.Closer); ok {
+		defer c.Close()
+	}
+	if err := cmd.run(ctx, s, stdout); err != nil {
+		fmt.Fprintf(stderr, "mstore: %v\n", err)
+		if errors.Is(err, store.ErrNotFound) {
+			return exitNotFound
+		}
+		return exitFailure
+	}
+	return exitOK
+}
+
+const usage = `usage: mstore [-store URL] [-timeout D] COMMAND
+commands:
+  get NAME            print the content of NAME (exit status 3 when it does not exist)
+  put NAME [CONTENT]  write CONTENT, or standard input when CONTENT is absent
+  rm NAME             delete NAME
+The store URL defaults to $MSTORE_URL, else ` + defaultStoreURL + `.
+`

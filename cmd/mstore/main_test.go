@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// mstore runs the command in-process against the given environment and
+// returns its exit status and outputs.
+func mstore(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestPutGetRm(t *testing.T) {
+	dir := t.TempDir()
+	url := "file://" + dir
+	content := "<h1>hi</h1>\x00\xff" // any bytes, not only text
+
+	if code, _, stderr := mstore(t, nil, "", "-store", url, "put", "static/index.html", content); code != exitOK {
+		t.Fatalf("put: exit %d, stderr %q", code, stderr)
+	}
+	onDisk, err := os.ReadFile(filepath.Join(dir, "static", "index.html"))
+	if err != nil || string(onDisk) != content {
+		t.Fatalf("file on disk = %q, %v; want %q", onDisk, err, content)
+	}
+	code, stdout, stderr := mstore(t, nil, "", "-store", url, "get", "static/index.html")
+	if code != exitOK || stdout != content || stderr != "" {
+		t.Fatalf("get = exit %d, stdout %q, stderr %q; want 0, %q, empty", code, stdout, stderr, content)
+	}
+	if code, _, stderr := mstore(t, nil, "", "-store", url, "rm", "static/index.html"); code != exitOK {
+		t.Fatalf("rm: exit %d, stderr %q", code, stderr)
+	}
+	code, stdout, stderr = mstore(t, nil, "", "-store", url, "get", "static/index.html")
+	if code != exitNotFound || stdout != "" {
+		t.Fatalf("get after rm = exit %d, stdout %q; want %d and nothing", code, stdout, exitNotFound)
+	}
+	if want := `mstore: read "static/index.html": not found` + "\n"; stderr != want {
+		t.Errorf("get after rm stderr = %q; want %q", stderr, want)
+	}
+}
+
+func TestPutFromStdin(t *testing.T) {
+	url := "file://" + t.TempDir()
+	big := strings.Repeat("line of a page\n", 10_000)
+	if code, _, stderr := mstore(t, nil, big, "-store", url, "put", "page.html"); code != exitOK {
+		t.Fatalf("put from stdin: exit %d, stderr %q", code, stderr)
+	}
+	if code, stdout, _ := mstore(t, nil, "", "-store", url, "get", "page.html"); code != exitOK || stdout != big {
+		t.Fatalf("get = exit %d, %d bytes; want 0, %d bytes", code, len(stdout), len(big))
+	}
+}
+
+func TestStoreURLFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"MSTORE_URL": "file://" + dir}
+	if code, _, stderr := mstore(t, env, "", "put", "a", "1"); code != exitOK {
+		t.Fatalf("put: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a")); err != nil {
+		t.Fatalf("MSTORE_URL was not used: %v", err)
+	}
+}
+
+func TestDefaultStoreIsDistMutable(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if code, _, stderr := mstore(t, nil, "", "put", "static/x.json", "{}"); code != exitOK {
+		t.Fatalf("put: exit %d, stderr %q", code, stderr)
+	}
+	got, err := os.ReadFile(filepath.Join("dist", "mutable", "static", "x.json"))
+	if err != nil || string(got) != "{}" {
+		t.Fatalf("dist/mutable/static/x.json = %q, %v; want {}", got, err)
+	}
+}
+
+func TestFailures(t *testing.T) {
+	url := "file://" + t.TempDir()
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStderr string // a part of the one-line message
+	}{
+		{"no command", []string{"-store", url}, exitUsage, "missing command"},
+		{"unknown command", []string{"-store", url, "cat", "x"}, exitUsage, `unknown command "cat"`},
+		{"get without name", []string{"-store", url, "get"}, exitUsage, "get takes one NAME"},
+		{"put with extra argument", []string{"-store", url, "put", "a", "b", "c"}, exitUsage, "put takes a NAME"},
+		{"unknown flag", []string{"-bogus", "get", "x"}, exitUsage, "-bogus"},
+		{"invalid name", []string{"-store", url, "get", "../etc/passwd"}, exitFailure, "invalid name"},
+		{"invalid name on put", []string{"-store", url, "put", "/abs", "x"}, exitFailure, "invalid name"},
+		{"unknown scheme", []string{"-store", "ftp://h/x", "get", "x"}, exitFailure, `no adapter registered for URL scheme "ftp"`},
+		{"rm missing name", []string{"-store", url, "rm", "never-written"}, exitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := mstore(t, nil, "", tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit status %d; want %d (stderr %q)", code, tt.wantCode, stderr)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr %q; want it to contain %q", stderr, tt.wantStderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q; want nothing", stdout)
+			}
+		})
+	}
+}
+
+func TestErrorsHideCredentials(t *testing.T) {
+	// The URL is unparsable on purpose: the message must not echo it.
+	code, _, stderr := mstore(t, nil, "", "-store", "redis://user:s3cret-pass@127.0.0.1:%zz/0", "get", "x")
+	if code != exitFailure {
+		t.Errorf("exit status %d; want %d", code, exitFailure)
+	}
+	if strings.Contains(stderr, "s3cret-pass") {
+		t.Errorf("stderr leaks the password: %q", stderr)
+	}
+}

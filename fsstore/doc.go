@@ -1,0 +1,105 @@
+// Package fsstore keeps a store's names as files in a local directory. It
+// is the embedded default: no server, nothing to run, and the directory can
+// be inspected, copied and backed up with ordinary tools.
+//
+// Use it when one machine (or one shared volume) renders and serves the
+// site; use a networked store when several machines must see the same
+// artifacts.
+//
+//	s, err := fsstore.New("dist/mutable")
+//	if err != nil { ... }
+//	defer s.Close()
+//	err = s.Write(ctx, "static/index.html", page)
+//
+// # Layout on disk
+//
+// A name is a path below the directory: "static/index.html" is the file
+// DIR/static/index.html, and its '/' separators are directories, created
+// on the first write beneath them. New files get mode 0o644 and new
+// directories 0o755, less the umask (see WithPerm). Delete removes the file
+// and, on Linux, the parent directories it leaves empty.
+//
+// Because a name is a path, the store cannot hold both "a" and "a/b": the
+// second write fails with store.ErrConflict and the first value stays. A
+// read of "a/b" while "a" is a file, or of "a" while it is a directory,
+// gives store.ErrNotFound.
+//
+// # Atomicity and durability
+//
+// Write creates a temp file in the target's directory, writes and fsyncs
+// it, renames it over the target and fsyncs the directory. A concurrent
+// Read, in this process or another, sees the old content or the new, whole,
+// never a mix and never an empty file; a crash at any moment leaves the old
+// or the new content. When Write returns nil the content survives a power
+// loss. (On the os.Root fallback described below, directories created for
+// a first write beneath them are not fsynced into their parents.) WithoutSync drops the fsyncs: writes stay atomic for readers and
+// process crashes, but a power loss may lose recent writes.
+//
+// A context cancelled before the rename makes Write remove its temp file
+// and return the context's error, leaving the old value.
+//
+// # Temp files
+//
+// Temp files are named ".mstore-tmp\" followed by 16 random hex digits, in
+// the directory of the name being written. The backslash makes them names
+// that no store name can refer to (store.ValidateName rejects backslashes),
+// so they are never visible as values, even when left behind; IsTempFile
+// recognises them. (On Windows, which forbids backslashes in file names,
+// the prefix is ".mstore-tmp-".)
+//
+// Every failed write removes its temp file. Only a crash of the process or
+// the machine between creating it and renaming it leaves one behind. The
+// store never sweeps them itself, because it cannot tell an abandoned temp
+// file from one that another process is still writing; remove old ones at
+// startup or from cron, for example with
+//
+//	find DIR -name '.mstore-tmp*' -mmin +60 -delete
+//
+// # Containment and symbolic links
+//
+// No name, symlink or race makes the store read, write or delete anything
+// outside its directory. Names are checked by store.ValidateName ("..",
+// absolute paths and backslashes are rejected), and then every path is
+// resolved relative to a handle of the directory opened by New, by the
+// kernel:
+//
+//   - On Linux 5.6 and later, with openat2(2) and RESOLVE_BENEATH |
+//     RESOLVE_NO_SYMLINKS: one system call per lookup, and any symlink on
+//     the path of a name is refused. The store never creates symlinks, so
+//     one is a layout error made by someone else; the operation fails with
+//     an error matching ErrSymlink (and syscall.ELOOP), never ErrNotFound.
+//     Delete of a name that is itself a symlink removes the link, never
+//     its target.
+//   - Elsewhere, or where a seccomp filter forbids openat2, with os.Root:
+//     symlinks in the path are followed while they stay inside the
+//     directory, and one leading outside fails with os.Root's error. A
+//     name that is itself a symlink is refused by Write with ErrSymlink.
+//
+// The directory given to New may itself be a symlink; it is resolved once,
+// by New.
+//
+// # Errors
+//
+// Errors are *store.Error values carrying the operation and the name. The
+// cause is an *fs.PathError with the system call, the path relative to the
+// directory and the errno, so errors.As reaches it. Exactly these
+// conditions mean store.ErrNotFound on Read: no such file, a missing
+// parent directory, a parent that is a file (ENOTDIR) and a name that is a
+// directory. Delete treats the same conditions as success. Permission
+// errors, I/O errors, a FIFO or device at the name and symlinks are never
+// ErrNotFound.
+//
+// # URLs
+//
+// Importing the package registers the "file" scheme with store.Open:
+//
+//	file:///var/lib/site/mutable      absolute directory
+//	file://localhost/var/lib/site     the same, with the only host allowed
+//	file:dist/mutable                 relative to the working directory
+//	file:dist/mutable?sync=false      WithoutSync
+//
+// The directory is created if missing. Percent-escapes are decoded. The
+// only query parameter is sync (true, the default, or false); any other
+// parameter, a host other than localhost, a user or a fragment is an
+// error. The returned store is a *Store: Close it when done.
+package fsstore

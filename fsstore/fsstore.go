@@ -1,0 +1,133 @@
+package fsstore
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// Store keeps each name as one file under a directory. It implements
+// store.MutableStore and store.Deleter and is safe for concurrent use by
+// multiple goroutines, and by several processes sharing the directory.
+// Create it with New and release it with Close.
+type Store struct {
+	dir string
+	b   backend
+}
+
+var (
+	_ store.MutableStore = (*Store)(nil)
+	_ store.Deleter      = (*Store)(nil)
+)
+
+// backend is the file-system work behind a Store, once the name is checked:
+// openat2 on Linux (fd_linux.go), os.Root everywhere else (root.go). Errors
+// are the raw OS errors; Store maps them once, in mapError.
+type backend interface {
+	read(name string) (string, error)
+	write(ctx context.Context, name, content string) error
+	remove(name string) error
+	close() error
+}
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	sync     bool        // fsync files and directories (default true)
+	filePerm fs.FileMode // mode of new files, before the umask (default 0o644)
+	dirPerm  fs.FileMode // mode of new directories, before the umask (default 0o755)
+	osRoot   bool        // use os.Root even where openat2 works (tests)
+}
+
+// WithoutSync turns off every fsync. Writes stay atomic, so readers and a
+// process that crashes still see whole values, but after a power loss or
+// kernel crash the latest writes may be lost or the older value come back.
+// Use it for caches that can be rebuilt, and in tests.
+func WithoutSync() Option {
+	return func(c *config) { c.sync = false }
+}
+
+// WithPerm sets the permission bits of the files and directories the store
+// creates; the process umask still applies. The defaults are 0o644 for
+// files and 0o755 for directories, so other users can read what the
+// store holds. Use 0o600 and 0o700 for private content.
+func WithPerm(file, dir fs.FileMode) Option {
+	return func(c *config) { c.filePerm, c.dirPerm = file.Perm(), dir.Perm() }
+}
+
+// New returns a store that keeps its names under dir, creating dir (and its
+// parents, with the directory permission) if it is missing. By default
+// every Write is durable when it returns: see WithoutSync.
+//
+// dir is resolved once, here: if dir is a symlink, the store lives where it
+// pointed at that moment.
+func New(dir string, opts ...Option) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("fsstore: New with an empty directory")
+	}
+	c := config{sync: true, filePerm: 0o644, dirPerm: 0o755}
+	for _, o := range opts {
+		o(&c)
+	}
+	if err := os.MkdirAll(dir, c.dirPerm); err != nil {
+		return nil, err
+	}
+	var b backend
+	var err error
+	if !c.osRoot {
+		b, err = openFD(dir, c)
+	}
+	if c.osRoot || errors.Is(err, errNoOpenat2) {
+		b, err = openRoot(dir, c)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Store{dir: dir, b: b}, nil
+}
+
+// Dir returns the directory given to New.
+func (s *Store) Dir() string { return s.dir }
+
+// Close releases the directory handle. Operations after Close fail with an
+// error matching fs.ErrClosed. Closing twice is not an error.
+func (s *Store) Close() error { return s.b.close() }
+
+// Read returns the content of the file for name. Missing names, names whose
+// parent is a file and names that are directories give an error matching
+// store.ErrNotFound; permission and I/O errors do not.
+func (s *Store) Read(ctx context.Context, name string) (string, error) {
+	if err := store.Check(ctx, store.OpRead, name); err != nil {
+		return "", err
+	}
+	content, err := s.b.read(name)
+	if err != nil {
+		return "", mapError(ctx, store.OpRead, name, err)
+	}
+	return content, nil
+}
+
+// Write atomically replaces the file for name with content, creating missing
+// parent directories. A name that needs a directory where a file is, or a
+// file where a directory is, gives an error matching store.ErrConflict and
+// leaves the existing value in place. A context cancelled before the final
+// rename leaves the old value.
+func (s *Store) Write(ctx context.Context, name, content string) error {
+	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+		return err
+	}
+	return mapError(ctx, store.OpWrite, name, s.b.write(ctx, name, content))
+}
+
+// Delete removes the file for name. A missing name, or a name that is a
+// directory, is not an error.
+func (s *Store) Delete(ctx context.Context, name string) error {
+	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+		return err
+	}
+	return mapError(ctx, store.OpDelete, name, s.b.remove(name))
+}

@@ -1,0 +1,154 @@
+package fsstore
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"runtime"
+	"syscall"
+)
+
+// rootFS is the portable backend, used where openat2 is not available. Every
+// path goes through an os.Root, which keeps it inside the directory: a
+// symlink is followed only while it stays inside, and a path that would
+// leave fails.
+type rootFS struct {
+	root     *os.Root
+	sync     bool
+	filePerm fs.FileMode
+	dirPerm  fs.FileMode
+}
+
+func openRoot(dir string, c config) (*rootFS, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &rootFS{root: r, sync: c.sync, filePerm: c.filePerm, dirPerm: c.dirPerm}, nil
+}
+
+func (b *rootFS) close() error {
+	if err := b.root.Close(); err != nil && !errors.Is(err, fs.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// read cannot avoid blocking on a FIFO planted under the directory: there is
+// no portable O_NONBLOCK.
+func (b *rootFS) read(name string) (string, error) {
+	f, err := b.root.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if fi.IsDir() {
+		return "", &fs.PathError{Op: "read", Path: name, Err: syscall.EISDIR}
+	}
+	if !fi.Mode().IsRegular() {
+		return "", &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
+	}
+	return readString(fi.Size(), f.Read)
+}
+
+// write retries on ENOENT like fdFS.write, for directories removed by
+// another process.
+func (b *rootFS) write(ctx context.Context, name, content string) error {
+	for try := 0; ; try++ {
+		err := b.writeOnce(ctx, name, content)
+		if try < 16 && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		return err
+	}
+}
+
+func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
+	dir, _ := splitName(name)
+	if dir != "" {
+		if err := b.root.MkdirAll(dir, b.dirPerm); err != nil {
+			return err
+		}
+	}
+	// As in fdFS: refuse a directory or symlink at the name before writing
+	// a temp file; Rename would replace a symlink instead of failing.
+	if fi, err := b.root.Lstat(name); err == nil {
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return pathError("write", name, syscall.ELOOP)
+		case fi.IsDir():
+			return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+		}
+	}
+	tmp, f, err := b.createTemp(dir)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(content)
+	if err == nil && b.sync {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = b.root.Rename(tmp, name)
+	}
+	if err != nil {
+		b.root.Remove(tmp)
+		return err
+	}
+	if b.sync && runtime.GOOS != "windows" { // Windows cannot fsync a directory
+		return b.syncDir(dir)
+	}
+	return nil
+}
+
+func (b *rootFS) createTemp(dir string) (string, *os.File, error) {
+	for try := 0; ; try++ {
+		tmp := join(dir, tempName())
+		f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, b.filePerm)
+		if try < 16 && errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return tmp, f, err
+	}
+}
+
+func (b *rootFS) syncDir(dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	d, err := b.root.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// remove deletes the file, leaving a directory of that name alone (it is
+// not a value). Unlike fdFS it does not remove emptied parents: os.Root has
+// no remove-only-if-directory, so a concurrent write that put a file where
+// the directory was could lose its value.
+func (b *rootFS) remove(name string) error {
+	fi, err := b.root.Lstat(name)
+	if err != nil {
+		return err
+	}
+	if fi.IsDir() {
+		return nil
+	}
+	return b.root.Remove(name)
+}
