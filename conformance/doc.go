@@ -117,4 +117,19 @@
 // the backend and belongs in the adapter's own fault tests. Durability
 // across crashes, and how many round trips an operation makes, are also the
 // adapter's own tests.
+//
+// # Fault tests
+//
+// Only an adapter's own tests know how to break its backend: stop the
+// server, give a wrong password, drop the table. ExpectFailure checks the
+// contract's side of such a test: the error is not ErrNotFound, is a
+// *store.Error for the operation and name, and does not repeat a secret.
+// ExpectRecovery checks that the same store works again once the backend is
+// back:
+//
+//	proxy.Stop()
+//	_, err := s.Read(ctx, "page")
+//	conformance.ExpectFailure(t, "Read with the server down", err, store.OpRead, "page", password)
+//	proxy.Start()
+//	conformance.ExpectRecovery(t, s, "page", "before")
 package conformance

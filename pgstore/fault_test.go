@@ -10,28 +10,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/pgstore"
 	"github.com/mutablestore/mutablestore/store"
 )
-
-// wantFailure checks an error of a store operation that must fail without
-// meaning "not found" and without quoting a secret.
-func wantFailure(t *testing.T, what string, err error, op, name string, secrets ...string) {
-	t.Helper()
-	if err == nil {
-		t.Errorf("%s: err = nil; want an error", what)
-		return
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		t.Errorf("%s: %v matches store.ErrNotFound; a failure must never look like a missing name", what, err)
-	}
-	var se *store.Error
-	if !errors.As(err, &se) || se.Op != op || se.Name != name {
-		t.Errorf("%s: %v is not a *store.Error for %s %q", what, err, op, name)
-	}
-	wantNoSecret(t, what, err, secrets...)
-}
 
 // TestServerStopped stops the server under a store (through a proxy), checks
 // that every operation fails cleanly, then starts it again and checks that
@@ -62,11 +45,11 @@ func TestServerStopped(t *testing.T) {
 	// stopped server shows.
 	for i := range int(config.MaxConns) + 1 {
 		_, err := s.Read(ctx, name)
-		wantFailure(t, "Read with the server stopped (try "+strconv.Itoa(i+1)+")", err, store.OpRead, name, pw)
+		conformance.ExpectFailure(t, "Read with the server stopped (try "+strconv.Itoa(i+1)+")", err, store.OpRead, name, pw)
 		err = s.Write(ctx, name, "during")
-		wantFailure(t, "Write with the server stopped (try "+strconv.Itoa(i+1)+")", err, store.OpWrite, name, pw)
+		conformance.ExpectFailure(t, "Write with the server stopped (try "+strconv.Itoa(i+1)+")", err, store.OpWrite, name, pw)
 		err = s.Delete(ctx, name)
-		wantFailure(t, "Delete with the server stopped (try "+strconv.Itoa(i+1)+")", err, store.OpDelete, name, pw)
+		conformance.ExpectFailure(t, "Delete with the server stopped (try "+strconv.Itoa(i+1)+")", err, store.OpDelete, name, pw)
 		if i == int(config.MaxConns) {
 			// By now every connection is gone: the pool has to dial.
 			if ce := (*pgconn.ConnectError)(nil); !errors.As(err, &ce) {
@@ -80,18 +63,10 @@ func TestServerStopped(t *testing.T) {
 	if err == nil {
 		t.Error("New with the server stopped: err = nil; want an error")
 	}
-	wantNoSecret(t, "New with the server stopped", err, pw)
+	conformance.ExpectNoSecret(t, "New with the server stopped", err, pw)
 
 	proxy.Start()
-	if got, err := s.Read(ctx, name); err != nil || got != "before" {
-		t.Fatalf("Read after the server came back = %q, %v; want \"before\" (the failed Write and Delete must not have happened)", got, err)
-	}
-	if err := s.Write(ctx, name, "after"); err != nil {
-		t.Fatalf("Write after the server came back: %v", err)
-	}
-	if got, err := s.Read(ctx, name); err != nil || got != "after" {
-		t.Fatalf("Read after the server came back = %q, %v; want \"after\"", got, err)
-	}
+	conformance.ExpectRecovery(t, s, name, "before")
 }
 
 // TestWrongPassword checks that a failed login is an error that says so and
@@ -108,7 +83,7 @@ func TestWrongPassword(t *testing.T) {
 	if err == nil {
 		t.Fatal("New with a wrong password: err = nil; want an error")
 	}
-	wantNoSecret(t, "New with a wrong password", err, wrong, right)
+	conformance.ExpectNoSecret(t, "New with a wrong password", err, wrong, right)
 	wantAuthFailure(t, "New with a wrong password", err)
 
 	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table, SkipCreateTable: true})
@@ -116,10 +91,10 @@ func TestWrongPassword(t *testing.T) {
 		t.Fatalf("New with SkipCreateTable: %v; want no error (it does no I/O)", err)
 	}
 	_, err = s.Read(t.Context(), "static/a")
-	wantFailure(t, "Read with a wrong password", err, store.OpRead, "static/a", wrong, right)
+	conformance.ExpectFailure(t, "Read with a wrong password", err, store.OpRead, "static/a", wrong, right)
 	wantAuthFailure(t, "Read with a wrong password", err)
 	err = s.Write(t.Context(), "static/a", "x")
-	wantFailure(t, "Write with a wrong password", err, store.OpWrite, "static/a", wrong, right)
+	conformance.ExpectFailure(t, "Write with a wrong password", err, store.OpWrite, "static/a", wrong, right)
 	t.Logf("error with a wrong password: %v", err)
 }
 
@@ -160,7 +135,7 @@ func TestDeadlineDuringQuery(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		err := runOp(ctx, s, op, "static/a")
 		cancel()
-		wantFailure(t, op+" past its deadline", err, op, "static/a")
+		conformance.ExpectFailure(t, op+" past its deadline", err, op, "static/a")
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("%s past its deadline: %v does not match context.DeadlineExceeded", op, err)
 		}
@@ -180,7 +155,7 @@ func TestCancelDuringQuery(t *testing.T) {
 		waitForLockWait(t, verbs[op], table)
 		cancel()
 		err := <-done
-		wantFailure(t, op+" cancelled", err, op, "static/a")
+		conformance.ExpectFailure(t, op+" cancelled", err, op, "static/a")
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s cancelled: %v does not match context.Canceled", op, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -140,20 +139,6 @@ func password(t testing.TB) string {
 		t.Fatalf("the test server URL has no password; the tests that check that errors do not leak it need one")
 	}
 	return pw
-}
-
-// wantNoSecret fails the test when the error message contains one of the
-// secrets.
-func wantNoSecret(t testing.TB, what string, err error, secrets ...string) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	for _, s := range secrets {
-		if s != "" && strings.Contains(err.Error(), s) {
-			t.Errorf("%s: the error message contains the password %q: %v", what, s, err)
-		}
-	}
 }
 
 // counter counts what a pool sends to the server: the statements pgx runs

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/pgstore"
 	"github.com/mutablestore/mutablestore/store"
@@ -172,7 +173,7 @@ func TestOpenURLErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Open: %v; want an error containing %q", err, tc.want)
 			}
-			wantNoSecret(t, "Open", err, secret, url.PathEscape(secret), url.QueryEscape(secret), right)
+			conformance.ExpectNoSecret(t, "Open", err, secret, url.PathEscape(secret), url.QueryEscape(secret), right)
 			t.Logf("%v", err)
 		})
 	}

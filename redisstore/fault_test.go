@@ -3,39 +3,16 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/redisstore"
 	"github.com/mutablestore/mutablestore/store"
 )
-
-// wantFailure checks an error the store returns when the server is not
-// answering as it should: an *store.Error for op and name that is not
-// NotFound and does not leak any of secrets.
-func wantFailure(t *testing.T, desc string, err error, op, name string, secrets ...string) {
-	t.Helper()
-	if err == nil {
-		t.Errorf("%s: err = nil; want an error", desc)
-		return
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		t.Errorf("%s: %v matches store.ErrNotFound; want it not to (a failing server is not a missing name)", desc, err)
-	}
-	var se *store.Error
-	if !errors.As(err, &se) || se.Op != op || se.Name != name {
-		t.Errorf("%s: %#v; want a *store.Error for %s %q", desc, err, op, name)
-	}
-	for _, s := range secrets {
-		if s != "" && strings.Contains(err.Error(), s) {
-			t.Errorf("%s: message %q contains a password", desc, err)
-		}
-	}
-}
 
 // TestServerStopped takes the server away from one store, through a proxy,
 // and brings it back: errors while it is down, and the same Store works
@@ -59,26 +36,18 @@ func TestServerStopped(t *testing.T) {
 
 	proxy.Stop()
 	_, err := s.Read(ctx, "page")
-	wantFailure(t, "Read with the server down", err, store.OpRead, "page", password)
+	conformance.ExpectFailure(t, "Read with the server down", err, store.OpRead, "page", password)
 	// The pooled connection was reset by the first failure; this one dials.
 	_, err = s.Read(ctx, "page")
-	wantFailure(t, "second Read with the server down", err, store.OpRead, "page", password)
+	conformance.ExpectFailure(t, "second Read with the server down", err, store.OpRead, "page", password)
 	err = s.Write(ctx, "page", "during")
-	wantFailure(t, "Write with the server down", err, store.OpWrite, "page", password)
+	conformance.ExpectFailure(t, "Write with the server down", err, store.OpWrite, "page", password)
 	err = s.Delete(ctx, "page")
-	wantFailure(t, "Delete with the server down", err, store.OpDelete, "page", password)
+	conformance.ExpectFailure(t, "Delete with the server down", err, store.OpDelete, "page", password)
 	t.Logf("error with the server down: %v", err)
 
 	proxy.Start()
-	if got, err := s.Read(ctx, "page"); err != nil || got != "before" {
-		t.Errorf("Read after the server came back = %q, %v; want %q, nil", got, err, "before")
-	}
-	if err := s.Write(ctx, "page", "after"); err != nil {
-		t.Errorf("Write after the server came back = %v; want nil", err)
-	}
-	if got, err := s.Read(ctx, "page"); err != nil || got != "after" {
-		t.Errorf("Read after the server came back = %q, %v; want %q, nil", got, err, "after")
-	}
+	conformance.ExpectRecovery(t, s, "page", "before")
 }
 
 // TestAuthFailure uses a client with a wrong password, and one with none.
@@ -99,10 +68,10 @@ func TestAuthFailure(t *testing.T) {
 			})
 			s := redisstore.New(c, redisstore.Options{Prefix: testservice.UniqueName(t, "redisstore") + ":"})
 			_, err := s.Read(ctx, "page")
-			wantFailure(t, "Read with "+tc.desc, err, store.OpRead, "page", password, wrong)
+			conformance.ExpectFailure(t, "Read with "+tc.desc, err, store.OpRead, "page", password, wrong)
 			t.Logf("Read with %s: %v", tc.desc, err)
 			err = s.Write(ctx, "page", "x")
-			wantFailure(t, "Write with "+tc.desc, err, store.OpWrite, "page", password, wrong)
+			conformance.ExpectFailure(t, "Write with "+tc.desc, err, store.OpWrite, "page", password, wrong)
 			var re redis.Error
 			if !errors.As(err, &re) {
 				t.Errorf("Write with %s: %v; want errors.As to reach the server's redis.Error", tc.desc, err)
@@ -168,7 +137,7 @@ func TestContextEndsDuringCall(t *testing.T) {
 			defer cancel()
 			err := s.Write(ctx, "paused", "x")
 			unpause()
-			wantFailure(t, "Write blocked by CLIENT PAUSE", err, store.OpWrite, "paused", password)
+			conformance.ExpectFailure(t, "Write blocked by CLIENT PAUSE", err, store.OpWrite, "paused", password)
 			if !errors.Is(err, tc.want) {
 				t.Errorf("Write blocked by CLIENT PAUSE, context %s: %v; want an error matching %v", tc.desc, err, tc.want)
 			}

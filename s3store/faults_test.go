@@ -13,34 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/s3store"
 	"github.com/mutablestore/mutablestore/store"
 )
-
-// wantFailure checks an error that must say "the backend failed": not nil,
-// not ErrNotFound, a *store.Error for op and name, and no secret in the
-// message.
-func wantFailure(t *testing.T, call string, err error, op, name string, secrets ...string) {
-	t.Helper()
-	if err == nil {
-		t.Errorf("%s = nil; want an error", call)
-		return
-	}
-	t.Logf("%s: %v", call, err)
-	if errors.Is(err, store.ErrNotFound) {
-		t.Errorf("%s = %v; it matches store.ErrNotFound, want a failure an engine does not take for a missing name", call, err)
-	}
-	var se *store.Error
-	if !errors.As(err, &se) || se.Op != op || se.Name != name {
-		t.Errorf("%s = %v (%T); want a *store.Error for op %q and name %q", call, err, err, op, name)
-	}
-	for _, secret := range secrets {
-		if strings.Contains(err.Error(), secret) {
-			t.Errorf("%s = %q; the message contains the secret %q", call, err, secret)
-		}
-	}
-}
 
 // TestServerStopped runs the store through a proxy that stops and starts
 // again: while stopped, every operation fails (never ErrNotFound); once it
@@ -65,23 +42,15 @@ func TestServerStopped(t *testing.T) {
 
 		proxy.Stop()
 		_, err = s.Read(ctx, "page")
-		wantFailure(t, "Read with the server stopped", err, store.OpRead, "page", srv.SecretKey)
+		conformance.ExpectFailure(t, "Read with the server stopped", err, store.OpRead, "page", srv.SecretKey)
 		if msg := err.Error(); !strings.Contains(msg, proxy.Addr()) && !strings.Contains(msg, "connection") {
 			t.Errorf("Read with the server stopped = %q; want a message naming the address or the connection", msg)
 		}
-		wantFailure(t, "Write with the server stopped", s.Write(ctx, "page", "during"), store.OpWrite, "page", srv.SecretKey)
-		wantFailure(t, "Delete with the server stopped", s.Delete(ctx, "page"), store.OpDelete, "page", srv.SecretKey)
+		conformance.ExpectFailure(t, "Write with the server stopped", s.Write(ctx, "page", "during"), store.OpWrite, "page", srv.SecretKey)
+		conformance.ExpectFailure(t, "Delete with the server stopped", s.Delete(ctx, "page"), store.OpDelete, "page", srv.SecretKey)
 
 		proxy.Start()
-		if got, err := s.Read(ctx, "page"); err != nil || got != "before" {
-			t.Errorf("Read after the server came back = %q, %v; want %q, nil", got, err, "before")
-		}
-		if err := s.Write(ctx, "page", "after"); err != nil {
-			t.Errorf("Write after the server came back = %v; want nil", err)
-		}
-		if got, err := s.Read(ctx, "page"); err != nil || got != "after" {
-			t.Errorf("Read after the server came back = %q, %v; want %q, nil", got, err, "after")
-		}
+		conformance.ExpectRecovery(t, s, "page", "before")
 	})
 }
 
@@ -127,7 +96,7 @@ func TestWrongCredentials(t *testing.T) {
 					{"Delete", store.OpDelete, name, derr},
 					{"Read of a missing name", store.OpRead, "never-written", missErr},
 				} {
-					wantFailure(t, c.call+" with "+tc.name, c.err, c.op, c.name, wrongSecret, srv.SecretKey)
+					conformance.ExpectFailure(t, c.call+" with "+tc.name, c.err, c.op, c.name, wrongSecret, srv.SecretKey)
 					if code := apiCode(c.err); code != tc.code {
 						t.Errorf("%s with %s: S3 code %q; want %q (error: %v)", c.call, tc.name, code, tc.code, c.err)
 					}
@@ -156,7 +125,7 @@ func TestMissingBucket(t *testing.T) {
 			{"Write", store.OpWrite, s.Write(ctx, "page", "v")},
 			{"Delete", store.OpDelete, s.Delete(ctx, "page")},
 		} {
-			wantFailure(t, c.call+" in a missing bucket", c.err, c.op, "page", srv.SecretKey)
+			conformance.ExpectFailure(t, c.call+" in a missing bucket", c.err, c.op, "page", srv.SecretKey)
 			if code := apiCode(c.err); code != "NoSuchBucket" {
 				t.Errorf("%s in a missing bucket: S3 code %q; want NoSuchBucket (error: %v)", c.call, code, c.err)
 			}
@@ -253,11 +222,11 @@ func TestForbidden(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = s.Read(t.Context(), "never-written")
-		wantFailure(t, "anonymous Read of a missing name", err, store.OpRead, "never-written", srv.SecretKey)
+		conformance.ExpectFailure(t, "anonymous Read of a missing name", err, store.OpRead, "never-written", srv.SecretKey)
 		if code := apiCode(err); code != "AccessDenied" {
 			t.Errorf("anonymous Read: S3 code %q; want AccessDenied (error: %v)", code, err)
 		}
-		wantFailure(t, "anonymous Write", s.Write(t.Context(), "page", "v"), store.OpWrite, "page", srv.SecretKey)
+		conformance.ExpectFailure(t, "anonymous Write", s.Write(t.Context(), "page", "v"), store.OpWrite, "page", srv.SecretKey)
 	})
 }
 

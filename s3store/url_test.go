@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/s3store"
 	"github.com/mutablestore/mutablestore/store"
@@ -90,7 +91,7 @@ func TestOpenURL(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = ms.Read(ctx, "static/page.html")
-		wantFailure(t, "Read with a wrong secret from the environment", err, store.OpRead, "static/page.html",
+		conformance.ExpectFailure(t, "Read with a wrong secret from the environment", err, store.OpRead, "static/page.html",
 			"wrong-env-secret", srv.SecretKey)
 	})
 }
