@@ -43,7 +43,7 @@ func BenchmarkRead(b *testing.B) {
 	// statement per connection.
 	readSQL := `SELECT content FROM ` + pgx.Identifier{table}.Sanitize() + ` WHERE name = $1`
 
-	b.Run("pgstore", func(b *testing.B) {
+	b.Run("impl=pgstore", func(b *testing.B) {
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -53,7 +53,7 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw-pgx", func(b *testing.B) {
+	b.Run("impl=raw-pgx", func(b *testing.B) {
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
 		var got []byte
@@ -74,7 +74,7 @@ func BenchmarkWrite(b *testing.B) {
 	contentBytes := []byte(content) // a raw caller holds bytes already
 	writeSQL := `INSERT INTO ` + pgx.Identifier{table}.Sanitize() + ` (name, content) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`
 
-	b.Run("pgstore", func(b *testing.B) {
+	b.Run("impl=pgstore", func(b *testing.B) {
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -83,7 +83,7 @@ func BenchmarkWrite(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw-pgx", func(b *testing.B) {
+	b.Run("impl=raw-pgx", func(b *testing.B) {
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
 		for b.Loop() {

@@ -36,7 +36,7 @@ func BenchmarkRead(b *testing.B) {
 	if err := s.Write(b.Context(), name, content); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("s3store", func(b *testing.B) {
+	b.Run("impl=s3store", func(b *testing.B) {
 		ctx := b.Context()
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
@@ -47,7 +47,7 @@ func BenchmarkRead(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw-sdk", func(b *testing.B) {
+	b.Run("impl=raw-sdk", func(b *testing.B) {
 		ctx := b.Context()
 		in := &s3.GetObjectInput{Bucket: aws.String(s.Bucket()), Key: aws.String(s.Key(name))}
 		b.SetBytes(benchSize)
@@ -70,7 +70,7 @@ func BenchmarkWrite(b *testing.B) {
 	s, client := benchStore(b)
 	const name = "bench/write.html"
 	content := strings.Repeat("<p>page</p>\n", benchSize/12) + strings.Repeat("x", benchSize%12)
-	b.Run("s3store", func(b *testing.B) {
+	b.Run("impl=s3store", func(b *testing.B) {
 		ctx := b.Context()
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
@@ -80,7 +80,7 @@ func BenchmarkWrite(b *testing.B) {
 			}
 		}
 	})
-	b.Run("raw-sdk", func(b *testing.B) {
+	b.Run("impl=raw-sdk", func(b *testing.B) {
 		ctx := b.Context()
 		key := s.Key(name)
 		b.SetBytes(benchSize)
