@@ -24,6 +24,12 @@
 // read of "a/b" while "a" is a file, or of "a" while it is a directory,
 // gives store.ErrNotFound.
 //
+// Names are bytes, and so are file names on Linux. On a case-insensitive
+// file system (macOS and Windows by default) "Index.html" and "index.html"
+// are the same file, and on one that normalises Unicode (macOS APFS looks
+// names up normalised) two spellings of "é" are too: there the store holds
+// one value for such names where other backends hold two.
+//
 // # Atomicity and durability
 //
 // Write creates a temp file in the target's directory, writes and fsyncs
