@@ -41,7 +41,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/mutablestore/mutablestore/store"
 
@@ -65,11 +68,19 @@ const (
 const defaultStoreURL = "file:dist/mutable"
 
 func main() {
+	// mstore reports a failure as one line of its own; go-redis would also
+	// log every failed dial to standard error.
+	redis.SetLogger(discardLogger{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
 }
+
+// discardLogger drops go-redis's internal log lines.
+type discardLogger struct{}
+
+func (discardLogger) Printf(context.Context, string, ...any) {}
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -103,20 +114,39 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	s, err := store.Open(ctx, *storeURL)
 	if err != nil {
-		fmt.Fprintf(stderr, "mstore: %v\n", err)
+		fmt.Fprintf(stderr, "mstore: %s\n", oneLine(err))
 		return exitFailure
 	}
 	if c, ok := s.(io.Closer); ok {
 		defer c.Close()
 	}
 	if err := cmd.run(ctx, s, stdout); err != nil {
-		fmt.Fprintf(stderr, "mstore: %v\n", err)
+		fmt.Fprintf(stderr, "mstore: %s\n", oneLine(err))
 		if errors.Is(err, store.ErrNotFound) {
 			return exitNotFound
 		}
 		return exitFailure
 	}
 	return exitOK
+}
+
+// oneLine keeps an error to one line of standard error, so scripts can
+// rely on it: some drivers (pgx, trying each address of a host) put one
+// line per attempt in their messages.
+func oneLine(err error) string {
+	var b strings.Builder
+	for i, line := range strings.FieldsFunc(err.Error(), func(r rune) bool { return r == '\n' || r == '\r' }) {
+		line = strings.TrimSpace(line)
+		if i > 0 {
+			if strings.HasSuffix(b.String(), ":") {
+				b.WriteString(" ") // "failed to connect:" introduces what follows
+			} else {
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 const usage = `usage: mstore [-store URL] [-timeout D] COMMAND

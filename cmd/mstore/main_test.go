@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mutablestore/mutablestore/store"
 )
 
 // mstore runs the command in-process against the given environment and
@@ -121,5 +125,20 @@ func TestErrorsHideCredentials(t *testing.T) {
 	}
 	if strings.Contains(stderr, "s3cret-pass") {
 		t.Errorf("stderr leaks the password: %q", stderr)
+	}
+}
+
+func TestErrorsAreOneLine(t *testing.T) {
+	// pgx reports each address it tried on a line of its own.
+	store.Register("mstoretest-multiline", func(context.Context, *url.URL) (store.MutableStore, error) {
+		return nil, errors.New("failed to connect:\n\t127.0.0.1:1: refused\n\t[::1]:1: refused")
+	})
+	code, _, stderr := mstore(t, nil, "", "-store", "mstoretest-multiline://h", "get", "x")
+	if code != exitFailure {
+		t.Errorf("exit status %d; want %d", code, exitFailure)
+	}
+	want := "mstore: store: open mstoretest-multiline store: failed to connect: 127.0.0.1:1: refused; [::1]:1: refused\n"
+	if stderr != want {
+		t.Errorf("stderr = %q; want one line %q", stderr, want)
 	}
 }
