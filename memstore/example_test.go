@@ -42,7 +42,7 @@ func Example_openByURL() {
 	fmt.Println(err)
 	// Output:
 	// *memstore.Store
-	// store: open mem store: memstore: URL takes no user, host, path, query or fragment: use mem://
+	// open mem store: memstore: URL takes no user, host, path, query or fragment: use mem://
 }
 
 func ExampleStore_Delete() {

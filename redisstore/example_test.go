@@ -82,6 +82,6 @@ func Example_openURLError() {
 	_, err = store.Open(context.Background(), "redis://:secret@127.0.0.1:6379/0?ttl=forever")
 	fmt.Println(err)
 	// Output:
-	// store: open redis store: redis: unexpected option: colour
-	// store: open redis store: redisstore: URL parameter ttl="forever" is not a duration of zero or more, such as 24h or 90s
+	// open redis store: redis: unexpected option: colour
+	// open redis store: redisstore: URL parameter ttl="forever" is not a duration of zero or more, such as 24h or 90s
 }

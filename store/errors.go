@@ -47,6 +47,7 @@ func (e *Error) Error() string {
 	return e.Op + " " + strconv.Quote(e.Name) + ": " + cause
 }
 
+// Unwrap returns Err, so errors.Is and errors.As reach the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Check is the guard every adapter runs before it touches its backend: it

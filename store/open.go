@@ -22,7 +22,7 @@ var (
 // an adapter package is enough to make its scheme work. Schemes are
 // case-insensitive. Register panics if open is nil or the scheme is already
 // registered, as database/sql.Register does: both are programming errors.
-func Register(scheme string, open func(ctx context.Context, u *url.URL) (MutableStore, error)) {
+func Register(scheme string, open OpenFunc) {
 	scheme = strings.ToLower(scheme)
 	if scheme == "" {
 		panic("store: Register with an empty scheme")
@@ -60,31 +60,48 @@ func Schemes() []string {
 func Open(ctx context.Context, rawURL string) (MutableStore, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		// url.Error quotes the whole URL, password included; keep only the reason.
-		if ue, ok := err.(*url.Error); ok {
-			err = ue.Err
-		}
-		return nil, fmt.Errorf("store: cannot parse store URL: %v", err)
+		return nil, parseError(err)
+	}
+	if u.User == nil && u.Host != "" && strings.Contains(u.EscapedPath(), "@") {
+		// "redis://:12345/pw@host/0" parses, as host "" with port 12345 and
+		// a path holding the rest of the password. Refuse it without
+		// quoting it: a driver would echo that path, or dial a wrong host.
+		return nil, fmt.Errorf("cannot parse store URL: it has an '@' after the host (percent-encode '/', '?', '#', '@' and ':' in the user name and password)")
 	}
 	if u.Scheme == "" {
-		return nil, fmt.Errorf("store: store URL has no scheme; registered schemes: %s", strings.Join(Schemes(), ", "))
+		return nil, fmt.Errorf("store URL has no scheme (such as file: or redis:); registered schemes: %s", strings.Join(Schemes(), ", "))
 	}
 	scheme := strings.ToLower(u.Scheme)
 	openersMu.RLock()
 	open := openers[scheme]
 	openersMu.RUnlock()
 	if open == nil {
-		return nil, fmt.Errorf("store: no adapter registered for URL scheme %q (import its package); registered schemes: %s",
+		return nil, fmt.Errorf("no store adapter registered for URL scheme %q (forgotten import?); registered schemes: %s",
 			scheme, strings.Join(Schemes(), ", "))
 	}
 	s, err := open(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s store: %w", scheme, redactPassword(err, u))
+		return nil, fmt.Errorf("open %s store: %w", scheme, redactPassword(err, u))
 	}
 	if s == nil {
-		return nil, fmt.Errorf("store: open %s store: the adapter returned no store and no error", scheme)
+		return nil, fmt.Errorf("open %s store: the adapter returned no store and no error", scheme)
 	}
 	return s, nil
+}
+
+// parseError explains a URL that does not parse without quoting any of it:
+// url.Error repeats the whole URL, and its reasons quote the offending part,
+// which for a password with an unescaped '#', '/' or '?' is a piece of the
+// password ("invalid port \":s3cr3t\" after host").
+func parseError(err error) error {
+	reason := err.Error()
+	if ue, ok := err.(*url.Error); ok {
+		reason = ue.Err.Error()
+	}
+	if i := strings.IndexAny(reason, "\"`'"); i >= 0 {
+		reason = strings.TrimSpace(reason[:i])
+	}
+	return fmt.Errorf("cannot parse store URL: %s (percent-encode special characters in the user name and password)", reason)
 }
 
 // redactPassword keeps the URL's password out of an opener's error, whose

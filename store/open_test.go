@@ -109,7 +109,7 @@ func TestOpenErrors(t *testing.T) {
 		url  string
 		want []string // parts of the message
 	}{
-		{"nosuchscheme://user:" + password + "@db.example:5432/x", []string{`"nosuchscheme"`, "import its package", "registered schemes:", known}},
+		{"nosuchscheme://user:" + password + "@db.example:5432/x", []string{`"nosuchscheme"`, "forgotten import?", "registered schemes:", known}},
 		{"/var/lib/site", []string{"no scheme", "registered schemes:", known}},
 		{"relative/dir", []string{"no scheme"}},
 		{"redis://user:" + password + "@host:badport/0", []string{"cannot parse"}},
@@ -146,7 +146,7 @@ func TestOpenWrapsOpenerError(t *testing.T) {
 	if s != nil || !errors.Is(err, cause) {
 		t.Fatalf("Open = %v, %v; want nil and an error wrapping the opener's", s, err)
 	}
-	if want := "store: open " + scheme + " store: connection refused"; err.Error() != want {
+	if want := "open " + scheme + " store: connection refused"; err.Error() != want {
 		t.Errorf("Open error = %q; want %q", err.Error(), want)
 	}
 }
@@ -199,5 +199,29 @@ func TestOpenRejectsNilStore(t *testing.T) {
 	s, err := Open(t.Context(), scheme+"://h")
 	if s != nil || err == nil || !strings.Contains(err.Error(), "no store") {
 		t.Fatalf("Open = %v, %v; want nil and an error saying the adapter returned no store", s, err)
+	}
+}
+
+func TestOpenParseErrorHidesPassword(t *testing.T) {
+	// An unescaped '#', '/' or '?' ends the userinfo early, and url.Parse
+	// then quotes a piece of the password as a port or a path.
+	for _, rawURL := range []string{
+		"redis://:S3cr3t#PW@127.0.0.1:6379/0",
+		"postgres://u:S3cr3t/PW@127.0.0.1:5432/db",
+		"postgres://u:S3cr3t?PW@127.0.0.1:5432/db",
+		"redis://:S3cr3t%zz@h/0",
+		"redis://:12345/S3cr3tPW@127.0.0.1:6379/0", // parses, with the password split into port and path
+		"postgres://app:12345/S3cr3tPW@127.0.0.1:5432/db?sslmode=disable",
+	} {
+		_, err := Open(t.Context(), rawURL)
+		if err == nil {
+			t.Fatalf("Open(%q) = nil error; want a parse error", rawURL)
+		}
+		if strings.Contains(err.Error(), "S3cr3t") {
+			t.Errorf("Open(%q) error %q contains a piece of the password", rawURL, err)
+		}
+		if !strings.Contains(err.Error(), "cannot parse store URL") || !strings.Contains(err.Error(), "percent-encode") {
+			t.Errorf("Open(%q) error %q; want it to say the URL does not parse and how to fix it", rawURL, err)
+		}
 	}
 }

@@ -8,7 +8,8 @@
 //	mstore [-store URL] [-timeout D] rm NAME           delete NAME (a missing NAME is not an error)
 //
 // get writes the content exactly as stored, with no newline added, so
-// `mstore get x > file` round-trips any bytes.
+// `mstore get x > file` round-trips any bytes. -timeout (default 30s; 0 for
+// none) bounds opening the store and the operation together.
 //
 // # Stores
 //
@@ -39,8 +40,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,6 +80,26 @@ func main() {
 	os.Exit(code)
 }
 
+// checkStoreURL catches the mistakes a shell user makes before the library
+// sees them, with advice the library cannot give: a directory given without
+// "file:", or a scheme no adapter in mstore handles.
+func checkStoreURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil // store.Open explains, without echoing a password
+	}
+	if u.Scheme == "" {
+		if strings.Contains(raw, "@") {
+			return fmt.Errorf("-store takes a URL with a scheme, such as file:DIR or redis://HOST")
+		}
+		return fmt.Errorf("-store %q is not a URL: for a directory, use -store file:%s", raw, raw)
+	}
+	if !slices.Contains(store.Schemes(), strings.ToLower(u.Scheme)) {
+		return fmt.Errorf("unknown store URL scheme %q; mstore knows: %s", u.Scheme, strings.Join(store.Schemes(), ", "))
+	}
+	return nil
+}
+
 // discardLogger drops go-redis's internal log lines.
 type discardLogger struct{}
 
@@ -88,7 +111,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	flags.SetOutput(stderr)
 	flags.Usage = func() { fmt.Fprint(stderr, usage) }
 	storeURL := flags.String("store", "", "store `URL` (default $MSTORE_URL, else "+defaultStoreURL+")")
-	timeout := flags.Duration("timeout", 30*time.Second, "give up on the operation after this `duration`")
+	timeout := flags.Duration("timeout", 30*time.Second, "give up on the operation after this `duration` (0: never)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -112,6 +135,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer cancel()
 	}
 
+	if err := checkStoreURL(*storeURL); err != nil {
+		fmt.Fprintf(stderr, "mstore: %v\n", err)
+		return exitUsage
+	}
 	s, err := store.Open(ctx, *storeURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "mstore: %s\n", oneLine(err))
@@ -149,7 +176,7 @@ func oneLine(err error) string {
 	return b.String()
 }
 
-const usage = `usage: mstore [-store URL] [-timeout D] COMMAND
+const usage = `usage: mstore [-store URL] [-timeout D (default 30s, 0 for none)] COMMAND
 commands:
   get NAME            print the content of NAME (exit status 3 when it does not exist)
   put NAME [CONTENT]  write CONTENT, or standard input when CONTENT is absent

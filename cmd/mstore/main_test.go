@@ -98,7 +98,9 @@ func TestFailures(t *testing.T) {
 		{"unknown flag", []string{"-bogus", "get", "x"}, exitUsage, "-bogus"},
 		{"invalid name", []string{"-store", url, "get", "../etc/passwd"}, exitFailure, "invalid name"},
 		{"invalid name on put", []string{"-store", url, "put", "/abs", "x"}, exitFailure, "invalid name"},
-		{"unknown scheme", []string{"-store", "ftp://h/x", "get", "x"}, exitFailure, `no adapter registered for URL scheme "ftp"`},
+		{"unknown scheme", []string{"-store", "ftp://h/x", "get", "x"}, exitUsage, `unknown store URL scheme "ftp"; mstore knows: file, mem, postgres`},
+		{"directory without file:", []string{"-store", "dist/mutable", "get", "x"}, exitUsage, `-store "dist/mutable" is not a URL: for a directory, use -store file:dist/mutable`},
+		{"no scheme, credentials", []string{"-store", "admin@host/x", "get", "x"}, exitUsage, "-store takes a URL with a scheme"},
 		{"rm missing name", []string{"-store", url, "rm", "never-written"}, exitOK, ""},
 	}
 	for _, tt := range tests {
@@ -137,7 +139,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 	if code != exitFailure {
 		t.Errorf("exit status %d; want %d", code, exitFailure)
 	}
-	want := "mstore: store: open mstoretest-multiline store: failed to connect: 127.0.0.1:1: refused; [::1]:1: refused\n"
+	want := "mstore: open mstoretest-multiline store: failed to connect: 127.0.0.1:1: refused; [::1]:1: refused\n"
 	if stderr != want {
 		t.Errorf("stderr = %q; want one line %q", stderr, want)
 	}
