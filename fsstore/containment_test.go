@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/mutablestore/mutablestore/fsstore"
@@ -215,6 +216,63 @@ func TestSymlinkRace(t *testing.T) {
 			wg.Wait()
 			if after := snapshot(t, outside); !maps.Equal(before, after) {
 				t.Errorf("the directory outside the store changed:\nbefore %v\nafter  %v", before, after)
+			}
+		})
+	}
+}
+
+// TestHardLinkOutside pins down what the package doc says of a hard link
+// inside the directory to a file outside it: it cannot be told from an
+// ordinary file, so Read returns the outside content, but Write replaces
+// the link by rename and Delete removes only the link: the outside file is
+// never modified.
+func TestHardLinkOutside(t *testing.T) {
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			ctx := t.Context()
+			s := newStore(t, v.opts...)
+			outside := t.TempDir()
+			secret := filepath.Join(outside, "secret")
+			if err := os.WriteFile(secret, []byte("outside value"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(t, outside)
+			for _, name := range []string{"hlink", "sub/hlink", "gone"} {
+				p := filepath.Join(s.Dir(), filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Link(secret, p); err != nil {
+					t.Skipf("cannot make a hard link here: %v", err)
+				}
+			}
+
+			wantRead(t, s, "hlink", "outside value")
+			wantRead(t, s, "sub/hlink", "outside value")
+			mustWrite(t, s, "hlink", "store value")
+			mustWrite(t, s, "sub/hlink", "store value")
+			if err := s.Delete(ctx, "gone"); err != nil {
+				t.Fatalf("Delete(gone): %v", err)
+			}
+
+			wantRead(t, s, "hlink", "store value")
+			wantRead(t, s, "sub/hlink", "store value")
+			if _, err := s.Read(ctx, "gone"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Read(gone) after Delete = %v; want ErrNotFound", err)
+			}
+			if after := snapshot(t, outside); !maps.Equal(before, after) {
+				t.Errorf("the file outside the store changed:\nbefore %v\nafter  %v", before, after)
+			}
+			b, err := os.ReadFile(secret)
+			if err != nil || string(b) != "outside value" {
+				t.Errorf("outside file = %q, %v; want it unchanged", b, err)
+			}
+			fi, err := os.Stat(secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Nlink != 1 {
+				t.Errorf("outside file has %d links; want 1 (every link in the store replaced or removed)", st.Nlink)
 			}
 		})
 	}

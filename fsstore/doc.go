@@ -81,6 +81,15 @@
 //     directory, and one leading outside fails with os.Root's error. A
 //     name that is itself a symlink is refused by Write with ErrSymlink.
 //
+// Hard links are not refused: a file inside the directory that is a hard
+// link to a file outside it cannot be told from an ordinary file (both
+// names are the same file), so Read of its name returns the outside file's
+// content, on both backends. The outside file is never modified: Write
+// renames a new file over the name, which replaces the link and leaves the
+// outside file as it was, and Delete removes only the link. Making such a
+// link takes write access to the directory, and the same user could write
+// any value there anyway.
+//
 // The directory given to New may itself be a symlink; it is resolved once,
 // by New.
 //
@@ -95,6 +104,22 @@
 // errors, I/O errors, a FIFO or device at the name and symlinks are never
 // ErrNotFound.
 //
+// Nor is a store whose directory was removed while it was open, for
+// example by `rm -rf dist/mutable` during a redeploy: every name would look
+// missing, so a caller that renders on ErrNotFound would render and fail
+// to write forever. Before a Read or Delete reports a missing name, the
+// store checks once, with a stat of its directory handle, that the
+// directory still exists; if it does not, Read, Write and Delete all fail
+// with an error matching ErrStoreDirGone. The handle keeps referring to the
+// removed directory even when one of the same name is created again, so
+// the store cannot recover by itself: Close it and create a new one with
+// New, which creates the directory again. (Where the system reports no
+// link count, as on Windows, a removed directory is recognised only when
+// the stat of its handle fails.)
+//
+// New fails with "fsstore: create store directory" and the OS error when
+// the directory cannot be created.
+//
 // # URLs
 //
 // Importing the package registers the "file" scheme with store.Open:
@@ -105,7 +130,8 @@
 //	file:dist/mutable?sync=false      WithoutSync
 //
 // The directory is created if missing. Percent-escapes are decoded. The
-// only query parameter is sync (true, the default, or false); any other
-// parameter, a host other than localhost, a user or a fragment is an
-// error. The returned store is a *Store: Close it when done.
+// only query parameter is sync (true, the default, or false), given at most
+// once; any other parameter, a repeated one, a host other than localhost, a
+// user or a fragment is an error. The returned store is a *Store: Close it
+// when done.
 package fsstore

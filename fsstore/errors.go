@@ -22,6 +22,17 @@ import (
 // does not match ErrSymlink.
 var ErrSymlink = errors.New("fsstore: the path of the name goes through a symbolic link")
 
+// ErrStoreDirGone is matched (with errors.Is) by the error of every
+// operation after the store's directory itself was removed, for example by
+// `rm -rf dist/mutable` during a redeploy while the process kept running.
+// The store holds a handle of the directory opened by New, which keeps
+// pointing at the removed directory even if one of the same name is
+// created again, so nothing can be read or written through it any more.
+// Reads and deletes fail with it rather than report store.ErrNotFound,
+// which would make a caller render and write again, and fail again,
+// forever. Recreate the store with New.
+var ErrStoreDirGone = errors.New("fsstore: the store directory was removed")
+
 // errNotRegular is the cause of reading a name that is a FIFO, socket or
 // device: it exists, so it is not ErrNotFound, but it is no value either.
 var errNotRegular = errors.New("fsstore: not a regular file")
@@ -38,11 +49,21 @@ var errNotRegular = errors.New("fsstore: not a regular file")
 //     (the name is a directory) mean the name cannot coexist with what is
 //     stored: ErrConflict, wrapping the OS error too. The temp-file and
 //     mkdir paths handle their own EEXIST before it gets here.
-func mapError(ctx context.Context, op, name string, err error) error {
+//
+// Every name is missing once the store's directory itself is removed, so
+// before a Read or Delete reports a missing name it asks the backend, with
+// one stat of the directory handle, whether the directory is still there;
+// if not, the error is ErrStoreDirGone. Only this path pays for the check.
+// Writes see the removed directory in their retry loop (fdFS.write,
+// rootFS.write), which returns ErrStoreDirGone itself.
+func (s *Store) mapError(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
 	}
 	missing := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
+	if missing && op != store.OpWrite && s.b.dirGone() {
+		return store.NewError(ctx, op, name, ErrStoreDirGone)
+	}
 	switch {
 	case op == store.OpRead && missing:
 		err = store.ErrNotFound

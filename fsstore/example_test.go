@@ -73,7 +73,9 @@ func ExampleStore_Write_conflict() {
 	// a post <nil>
 }
 
-func Example_uRL() {
+func Example_openURL() {
+	// import _ "github.com/mutablestore/mutablestore/fsstore"
+
 	dir, err := os.MkdirTemp("", "fsstore-example")
 	if err != nil {
 		log.Fatal(err)

@@ -3,6 +3,7 @@ package fsstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 
@@ -31,6 +32,10 @@ type backend interface {
 	write(ctx context.Context, name, content string) error
 	remove(name string) error
 	close() error
+	// dirGone reports whether the store's directory itself was removed
+	// (see ErrStoreDirGone). It costs a system call: Store calls it only
+	// when an operation found its name missing.
+	dirGone() bool
 }
 
 // Option configures New.
@@ -64,7 +69,9 @@ func WithPerm(file, dir fs.FileMode) Option {
 // every Write is durable when it returns: see WithoutSync.
 //
 // dir is resolved once, here: if dir is a symlink, the store lives where it
-// pointed at that moment.
+// pointed at that moment. The store keeps a handle of that directory: if the
+// directory is removed later, every operation fails with ErrStoreDirGone,
+// even after a directory of the same name is created again; call New again.
 func New(dir string, opts ...Option) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("fsstore: New with an empty directory")
@@ -74,7 +81,7 @@ func New(dir string, opts ...Option) (*Store, error) {
 		o(&c)
 	}
 	if err := os.MkdirAll(dir, c.dirPerm); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fsstore: create store directory %q: %w", dir, err)
 	}
 	var b backend
 	var err error
@@ -99,14 +106,15 @@ func (s *Store) Close() error { return s.b.close() }
 
 // Read returns the content of the file for name. Missing names, names whose
 // parent is a file and names that are directories give an error matching
-// store.ErrNotFound; permission and I/O errors do not.
+// store.ErrNotFound; permission and I/O errors do not, and neither does a
+// store whose directory was removed (ErrStoreDirGone).
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	if err := store.Check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	content, err := s.b.read(name)
 	if err != nil {
-		return "", mapError(ctx, store.OpRead, name, err)
+		return "", s.mapError(ctx, store.OpRead, name, err)
 	}
 	return content, nil
 }
@@ -120,14 +128,15 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := store.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
-	return mapError(ctx, store.OpWrite, name, s.b.write(ctx, name, content))
+	return s.mapError(ctx, store.OpWrite, name, s.b.write(ctx, name, content))
 }
 
 // Delete removes the file for name. A missing name, or a name that is a
-// directory, is not an error.
+// directory, is not an error; a store whose directory was removed is
+// (ErrStoreDirGone).
 func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := store.Check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
-	return mapError(ctx, store.OpDelete, name, s.b.remove(name))
+	return s.mapError(ctx, store.OpDelete, name, s.b.remove(name))
 }

@@ -57,15 +57,31 @@ func (b *rootFS) read(name string) (string, error) {
 }
 
 // write retries on ENOENT like fdFS.write, for directories removed by
-// another process.
+// another process, and stops with ErrStoreDirGone like it.
 func (b *rootFS) write(ctx context.Context, name, content string) error {
 	for try := 0; ; try++ {
 		err := b.writeOnce(ctx, name, content)
-		if try < 16 && errors.Is(err, fs.ErrNotExist) {
-			continue
+		if !errors.Is(err, fs.ErrNotExist) {
+			return err
 		}
-		return err
+		if b.dirGone() {
+			return ErrStoreDirGone
+		}
+		if try == 16 {
+			return err
+		}
 	}
+}
+
+// dirGone reports whether the store's directory was removed. Where the
+// file system reports link counts, a removed directory still open has none;
+// elsewhere (rootRemoved) it may be reported as missing.
+func (b *rootFS) dirGone() bool {
+	fi, err := b.root.Stat(".")
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	return rootRemoved(fi)
 }
 
 func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {

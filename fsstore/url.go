@@ -22,13 +22,20 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	if err != nil {
 		return nil, err
 	}
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("fsstore: file URL: invalid query: %v", err)
+	}
 	var opts []Option
-	for key, values := range u.Query() {
+	for key, values := range query {
 		switch key {
 		case "sync":
-			on, err := strconv.ParseBool(values[len(values)-1])
+			if len(values) > 1 {
+				return nil, fmt.Errorf("fsstore: file URL parameter %q given %d times", key, len(values))
+			}
+			on, err := strconv.ParseBool(values[0])
 			if err != nil {
-				return nil, fmt.Errorf("fsstore: file URL: sync=%q is not true or false", values[len(values)-1])
+				return nil, fmt.Errorf("fsstore: file URL: sync=%q is not true or false", values[0])
 			}
 			if !on {
 				opts = append(opts, WithoutSync())

@@ -50,6 +50,7 @@ func TestOpenURL(t *testing.T) {
 	for _, bad := range []string{
 		"file:", "file://", "file://otherhost/x", "file:///x?sync=maybe", "file:///x?mode=fast",
 		"file://user@localhost/x", "file:///x#frag",
+		"file:///x?sync=true&sync=false", "file:///x?sync=false&sync=false", "file:///x?sync=%zz",
 	} {
 		if s, err := store.Open(t.Context(), bad); err == nil {
 			s.(io.Closer).Close()
@@ -59,5 +60,22 @@ func TestOpenURL(t *testing.T) {
 		} else {
 			t.Logf("Open(%q): %v", bad, err)
 		}
+	}
+}
+
+// TestOpenURLRepeatedParam: a parameter given twice is rejected, as by the
+// other adapters, instead of the last one silently winning.
+func TestOpenURLRepeatedParam(t *testing.T) {
+	dir := filepath.ToSlash(filepath.Join(t.TempDir(), "store"))
+	s, err := store.Open(t.Context(), "file://"+dir+"?sync=true&sync=false")
+	if err == nil {
+		s.(io.Closer).Close()
+		t.Fatal("Open with sync given twice succeeded")
+	}
+	if want := `fsstore: file URL parameter "sync" given 2 times`; !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("Open = %q; want it to end with %q", err, want)
+	}
+	if _, err := os.Stat(filepath.FromSlash(dir)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the rejected URL created the directory (%v)", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/mutablestore/mutablestore/memstore"
 	"github.com/mutablestore/mutablestore/store"
@@ -28,14 +29,18 @@ func Example() {
 }
 
 // Opening by URL gives a new, empty store each time: the mem scheme is
-// registered when the package is imported.
-func Example_openByURL() {
+// registered when the package is imported. Like every store opened by URL,
+// it is an io.Closer.
+func Example_openURL() {
+	// import _ "github.com/mutablestore/mutablestore/memstore"
+
 	ctx := context.Background()
 	s, err := store.Open(ctx, "mem://")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
+	defer s.(io.Closer).Close()
 	fmt.Printf("%T\n", s)
 
 	_, err = store.Open(ctx, "mem://somehost/data")

@@ -8,12 +8,15 @@
 // # URLs
 //
 // Importing the package registers the "mem" scheme: store.Open(ctx, "mem://")
-// returns a new, empty store each time. The URL takes no user, host, path, query or fragment.
+// returns a new, empty store each time. The URL takes no user, host, path,
+// query or fragment. The store is a *Store, an io.Closer like the stores of
+// every adapter; its Close does nothing.
 package memstore
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"sync"
 
@@ -30,6 +33,7 @@ type Store struct {
 var (
 	_ store.MutableStore = (*Store)(nil)
 	_ store.Deleter      = (*Store)(nil)
+	_ io.Closer          = (*Store)(nil)
 )
 
 // New returns an empty store.
@@ -74,6 +78,12 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// Close does nothing and returns nil, however often it is called; the store
+// and its names stay usable. It is there so that every store opened with
+// store.Open is an io.Closer, whatever its scheme, and callers can close
+// the store they opened without knowing its adapter.
+func (s *Store) Close() error { return nil }
 
 // Len returns how many names the store holds.
 func (s *Store) Len() int {

@@ -2,6 +2,7 @@ package memstore_test
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ func TestConformance(t *testing.T) {
 	conformance.Run(t, newStore)
 }
 
-func BenchmarkStore(b *testing.B) {
+func BenchmarkConformance(b *testing.B) {
 	conformance.Benchmark(b, newStore)
 }
 
@@ -121,4 +122,36 @@ func TestSchemeRegistered(t *testing.T) {
 		}
 	}
 	t.Fatalf("store.Schemes() = %q; want it to include \"mem\" once memstore is imported", store.Schemes())
+}
+
+// TestClose checks that Close, there so that a store opened by URL is an
+// io.Closer whatever its scheme, does nothing: it can be called again, and
+// the store keeps working and keeps its names.
+func TestClose(t *testing.T) {
+	ctx := t.Context()
+	opened, err := store.Open(ctx, "mem://")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closer, ok := opened.(io.Closer)
+	if !ok {
+		t.Fatalf("store.Open(mem://) returned a %T, which is not an io.Closer", opened)
+	}
+	if err := opened.Write(ctx, "a", "v"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := closer.Close(); err != nil {
+			t.Fatalf("Close #%d = %v; want nil", i+1, err)
+		}
+	}
+	if got, err := opened.Read(ctx, "a"); err != nil || got != "v" {
+		t.Errorf("Read after Close = %q, %v; want \"v\", nil", got, err)
+	}
+	if err := opened.Write(ctx, "b", "w"); err != nil {
+		t.Errorf("Write after Close = %v; want nil", err)
+	}
+	if err := memstore.New().Close(); err != nil {
+		t.Errorf("Close of a new store = %v; want nil", err)
+	}
 }

@@ -56,10 +56,18 @@
 // a table that exists. Replicas that start together may all run New: a
 // concurrent creation is not an error. New never creates a schema.
 //
+// New creates the table whatever the store is then used for: even a
+// read-only use, such as `mstore get` or a health check with a postgres
+// URL, leaves an empty table behind in a database (or a search_path schema)
+// that had none. Use create_table=false in such URLs when that matters.
+//
 // Where the schema is migrated by a DBA, or the store's role may not run
 // DDL, set SkipCreateTable (or create_table=false in a URL) and create the
 // table with the statement above. New then does no I/O, and an operation on
-// a missing table fails with an error that names the table.
+// a missing table fails with an error that names the table and says it was
+// dropped or never created. A table dropped while a store uses it fails
+// the same way, never with store.ErrNotFound; the next New creates it
+// again unless told not to.
 //
 // # Permissions
 //
@@ -81,7 +89,9 @@
 // reaches a *pgconn.PgError for an error the server sent (its Code is the
 // SQLSTATE, such as 28P01 for a wrong password) and a *pgconn.ConnectError
 // for a connection that could not be made. A missing table is reported as
-// such, naming the table, with the server's 42P01 error wrapped. A
+// such, naming the table, with the server's 42P01 error wrapped. New that
+// cannot reach the server to check its table fails with "pgstore: connect
+// to PostgreSQL to check table ..." and the *pgconn.ConnectError. A
 // cancelled context or an expired deadline gives an error matching
 // context.Canceled or context.DeadlineExceeded; pgx closes the connection
 // of a statement it had to interrupt.
@@ -106,5 +116,8 @@
 //	postgres://app:secret@db.internal:5432/site?sslmode=verify-full&table=site.mutable_store&create_table=false
 //
 // The store opened by URL owns its pool: Close it (it implements io.Closer)
-// to close the pool. Errors from Open never contain the URL's passwords.
+// to close the pool. Errors from Open never contain the URL's passwords;
+// for a URL that pgx cannot parse they give pgx's reason (such as "failed
+// to configure TLS (sslmode is invalid)") but never the connection string,
+// which pgx's own message quotes.
 package pgstore

@@ -24,6 +24,8 @@ func Example() {
 	}
 	defer pool.Close() // the store never closes the caller's pool
 
+	// New creates the table if it is missing, but not its schema: the
+	// schema "site" must exist (CREATE SCHEMA site), or New fails.
 	s, err := pgstore.New(ctx, pool, pgstore.Options{Table: "site.mutable_store"})
 	if err != nil {
 		log.Fatal(err)
@@ -59,8 +61,12 @@ func ExampleOptions_skipCreateTable() {
 	fmt.Println(err)
 }
 
-// Opening by URL: the store owns its pool, and Close releases it.
-func Example_open() {
+// Opening by URL: the store owns its pool, and Close releases it. The
+// schema "site" must exist; the table is created if missing (add
+// create_table=false to never create it).
+func Example_openURL() {
+	// import _ "github.com/mutablestore/mutablestore/pgstore"
+
 	ctx := context.Background()
 	s, err := store.Open(ctx, "postgres://app:secret@db.internal:5432/site?sslmode=verify-full&pool_max_conns=8&table=site.mutable_store")
 	if err != nil {

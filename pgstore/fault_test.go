@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,4 +197,30 @@ func runOp(ctx context.Context, s store.MutableStore, op, name string) error {
 	default:
 		return s.(store.Deleter).Delete(ctx, name)
 	}
+}
+
+// TestNewServerDown checks the error of New when it cannot reach the server
+// to check its table: it says that connecting failed, names the table,
+// reaches the *pgconn.ConnectError and quotes no password.
+func TestNewServerDown(t *testing.T) {
+	config := poolConfig(t)
+	pw := password(t)
+	proxy := testservice.NewProxy(t, net.JoinHostPort(config.ConnConfig.Host, strconv.Itoa(int(config.ConnConfig.Port))))
+	proxy.Stop()
+	host, port, _ := net.SplitHostPort(proxy.Addr())
+	portNum, _ := strconv.Atoi(port)
+	config.ConnConfig.Host, config.ConnConfig.Port = host, uint16(portNum)
+	pool := newPool(t, config)
+
+	_, err := pgstore.New(t.Context(), pool, pgstore.Options{})
+	if err == nil {
+		t.Fatal("New with the server down: err = nil; want an error")
+	}
+	if want := `pgstore: connect to PostgreSQL to check table "mutable_store": `; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("New with the server down = %q; want it to start with %q", err, want)
+	}
+	if ce := (*pgconn.ConnectError)(nil); !errors.As(err, &ce) {
+		t.Errorf("New with the server down = %v; want a *pgconn.ConnectError reachable", err)
+	}
+	conformance.ExpectNoSecret(t, "New with the server down", err, pw)
 }

@@ -51,6 +51,12 @@ var (
 // exists and creates it when it does not, so it needs a working connection;
 // with SkipCreateTable it touches no connection.
 //
+// The table is created whatever the store is then used for: even a
+// read-only use, such as `mstore get` with a postgres URL, leaves an empty
+// table behind in a database that had none. To only ever use a table that
+// a migration created, set SkipCreateTable (create_table=false in a URL);
+// an operation on a missing table then fails with an error naming it.
+//
 // The store borrows pool and never closes it: the caller that built the pool
 // closes it, after the last use of the store.
 func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {

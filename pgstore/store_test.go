@@ -152,6 +152,41 @@ func TestMissingTable(t *testing.T) {
 	}
 }
 
+// TestTableDroppedAfterNew checks the error of a store whose table was
+// dropped after New created it: it names the table and both ways that
+// happens, without claiming that SkipCreateTable was set, and is never
+// ErrNotFound. A new New creates the table again.
+func TestTableDroppedAfterNew(t *testing.T) {
+	pool := testPool(t)
+	s, table := newStoreTable(t, pool)
+	ctx := t.Context()
+	if err := s.Write(ctx, "static/a", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, "DROP TABLE "+pgx.Identifier{table}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Read(ctx, "static/a")
+	if err == nil || errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Read from a dropped table: err = %v; want an error other than ErrNotFound", err)
+	}
+	want := `read "static/a": table "` + table + `" does not exist (it was dropped, or New was told not to create it: ` +
+		`Options.SkipCreateTable / create_table=false in the URL)`
+	if msg := err.Error(); !strings.HasPrefix(msg, want) {
+		t.Errorf("Read from a dropped table = %q; want it to start with %q", msg, want)
+	}
+	if strings.Contains(err.Error(), "leave Options.SkipCreateTable false") {
+		t.Errorf("Read from a dropped table = %q; SkipCreateTable was false", err)
+	}
+	s2, err := pgstore.New(ctx, pool, pgstore.Options{Table: table})
+	if err != nil {
+		t.Fatalf("New after the drop: %v", err)
+	}
+	if _, err := s2.Read(ctx, "static/a"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Read after New created the table again = %v; want ErrNotFound", err)
+	}
+}
+
 // TestMissingSchema checks that New says the schema is missing, rather than
 // creating it (which needs a privilege a store's role should not have).
 func TestMissingSchema(t *testing.T) {

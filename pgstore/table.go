@@ -69,6 +69,9 @@ func newStatements(id pgx.Identifier) statements {
 func (s *Store) createTable(ctx context.Context) error {
 	exists, err := s.tableExists(ctx)
 	if err != nil {
+		if ce := (*pgconn.ConnectError)(nil); errors.As(err, &ce) {
+			return errorf("connect to PostgreSQL to check table %s: %w", s.table, err)
+		}
 		return errorf("check that table %s exists: %w", s.table, err)
 	}
 	if exists {

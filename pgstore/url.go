@@ -2,10 +2,12 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mutablestore/mutablestore/store"
@@ -55,10 +57,9 @@ func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 	secrets := urlSecrets(u, query)
 	config, err := pgxpool.ParseConfig(connURL.String())
 	if err != nil {
-		// pgx's ParseConfigError quotes the connection string with the
-		// password masked on a best-effort basis, and keeps it whole in a
-		// field; rebuild the message and keep neither.
-		return nil, errorf("invalid connection URL: %s", redact(err.Error(), secrets))
+		// Not wrapped: the ParseConfigError keeps the whole connection
+		// string, password included, in a field.
+		return nil, errorf("invalid connection URL: %s", redact(parseReason(err), secrets))
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, config)
 	if err != nil {
@@ -71,6 +72,52 @@ func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 	}
 	s.ownsPool = true
 	return s, nil
+}
+
+// parseReason returns why pgx could not parse a connection string, without
+// the string. pgx's ParseConfigError formats as
+//
+//	cannot parse `<connection string>`: <reason> (<cause>)
+//
+// and masks passwords in the quoted string on a best-effort basis only: a
+// malformed URL, the very kind that fails here, can hide a password from
+// it. So the quoted part is dropped whole and only the reason is kept, such
+// as "failed to configure TLS (sslmode is invalid)". A message in another
+// form is not echoed at all.
+func parseReason(err error) string {
+	const generic = "pgx cannot parse it"
+	var pce *pgconn.ParseConfigError
+	if !errors.As(err, &pce) {
+		return generic
+	}
+	msg := pce.Error()
+	cause := ""
+	if c := pce.Unwrap(); c != nil {
+		// The cause comes last, so the search for the end of the quoted
+		// string below starts before it, whatever it contains.
+		msg = strings.TrimSuffix(msg, " ("+c.Error()+")")
+		cause = c.Error()
+		if ue := (*url.Error)(nil); errors.As(c, &ue) {
+			// A *url.Error repeats the whole URL, and its reason quotes
+			// the offending part ("invalid port \":s3cr3t\" after host"):
+			// keep the reason up to the quote.
+			cause = ue.Err.Error()
+			if i := strings.IndexAny(cause, "\"`'"); i >= 0 {
+				cause = strings.TrimSpace(cause[:i])
+			}
+		}
+		cause = " (" + cause + ")"
+	}
+	const open, close = "cannot parse `", "`: "
+	end := strings.LastIndex(msg, close)
+	if !strings.HasPrefix(msg, open) || end < len(open)-1 {
+		return generic
+	}
+	reason := msg[end+len(close):]
+	if strings.Contains(reason, "`") {
+		return generic
+	}
+	return reason + cause
 }
 
 // single returns the value of a query parameter given at most once.

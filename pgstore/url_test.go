@@ -76,8 +76,10 @@ func TestOpenURL(t *testing.T) {
 func TestCloseLeavesCallersPool(t *testing.T) {
 	pool := testPool(t)
 	s := newStore(t, pool)
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
+	for i := range 2 {
+		if err := s.Close(); err != nil {
+			t.Fatalf("Close #%d of a store from New: %v", i+1, err)
+		}
 	}
 	if err := pool.Ping(t.Context()); err != nil {
 		t.Fatalf("the caller's pool after Close of a store from New: %v; want it open", err)
@@ -191,5 +193,47 @@ func TestOpenURLWrongPasswordReachesPgError(t *testing.T) {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) || pgErr.Code != "28P01" {
 		t.Fatalf("Open with a wrong password: %v does not reach a *pgconn.PgError with code 28P01", err)
+	}
+}
+
+// TestOpenURLParseErrorQuotesNothing checks URLs that pgx refuses to parse:
+// pgx's message quotes the whole connection string, masking passwords only
+// on a best-effort basis, so Open keeps pgx's reason and drops the string,
+// and does not wrap the *pgconn.ParseConfigError, which holds it whole.
+// No server is needed: parsing fails before any connection.
+func TestOpenURLParseErrorQuotesNothing(t *testing.T) {
+	const pw = "S3cr3tPW"
+	for _, tc := range []struct {
+		url, reason string
+	}{
+		{"postgres://app:" + pw + "@127.0.0.1:15432/db?sslmode=bogus", "failed to configure TLS (sslmode is invalid)"},
+		{"postgres://app:12345:" + pw + "@127.0.0.1:15432/db?sslmode=bogus", "failed to configure TLS (sslmode is invalid)"},
+		{"postgres://app:" + pw + "@127.0.0.1:99999/db", "invalid port"},
+		{"postgres://app:" + pw + "@127.0.0.1:15432/db?connect_timeout=soon", "invalid connect_timeout"},
+		{"postgres://app:" + pw + "@127.0.0.1:15432/db?pool_max_conns=many", "cannot parse pool_max_conns"},
+		{"postgres://app:" + pw + "@127.0.0.1:15432/db?target_session_attrs=any-" + pw, "unknown target_session_attrs value"},
+		{"postgres://app@127.0.0.1:15432/db?password=" + pw + "&sslmode=bogus", "failed to configure TLS (sslmode is invalid)"},
+		{"postgresql://app:" + pw + "%2F%3F@127.0.0.1:15432/db?sslmode=bogus", "failed to configure TLS (sslmode is invalid)"},
+	} {
+		t.Run(tc.reason, func(t *testing.T) {
+			s, err := store.Open(t.Context(), tc.url)
+			if err == nil {
+				s.(io.Closer).Close()
+				t.Fatalf("Open(%s) succeeded; want an error", tc.url)
+			}
+			msg := err.Error()
+			if want := "pgstore: invalid connection URL: " + tc.reason; !strings.Contains(msg, want) {
+				t.Errorf("Open = %q; want it to contain %q", msg, want)
+			}
+			for _, leak := range []string{"`", "cannot parse `", "postgres", "127.0.0.1", "app", pw, pw[:4], pw[4:]} {
+				if strings.Contains(strings.TrimPrefix(msg, "open postgres"), leak) {
+					t.Errorf("Open = %q; it quotes %q from the connection string", msg, leak)
+				}
+			}
+			conformance.ExpectNoSecret(t, "Open", err, pw)
+			if pce := (*pgconn.ParseConfigError)(nil); errors.As(err, &pce) {
+				t.Errorf("Open = %v wraps a *pgconn.ParseConfigError, whose ConnString holds the password", err)
+			}
+		})
 	}
 }

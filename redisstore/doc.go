@@ -89,13 +89,26 @@
 // and query parameters such as dial_timeout, read_timeout, max_retries and
 // pool_size set the client options. The +cluster forms follow
 // redis.ParseClusterURL with the scheme's "+cluster" removed: the host and
-// every addr parameter are seed nodes. On top of these, the store takes two
-// parameters of its own:
+// every addr parameter are seed nodes. On top of these, the store takes
+// three parameters of its own:
 //
-//	prefix  Options.Prefix, such as prefix=site: (query-escape '&', '+', '%', '#')
-//	ttl     Options.TTL as a Go duration such as 24h; default none
+//	prefix                   Options.Prefix, such as prefix=site: (query-escape '&', '+', '%', '#')
+//	ttl                      Options.TTL as a Go duration such as 24h; default none
+//	context_timeout_enabled  the client's ContextTimeoutEnabled; default true
 //
-// Any other parameter is rejected. A store opened by URL owns its client:
+// A prefix given in a URL must end with ':' or '/' (see "Keys and prefix"):
+// a URL is typed into configuration, where "prefix=site" is an easy slip
+// that would mix this store's keys with those of the store "site2:". Build
+// the store with New to use any other prefix.
+//
+// Unlike a client built by hand, whose ContextTimeoutEnabled is false
+// unless set, the client of a store opened by URL honours the context's
+// deadline on the socket: an engine that bounds a request with a deadline
+// gets its error at the deadline, not when ReadTimeout ends. Set
+// context_timeout_enabled=false for go-redis's own default.
+//
+// Any other parameter is rejected, with a message that names the store's
+// parameters and go-redis's refusal. A store opened by URL owns its client:
 // it implements io.Closer, and Close closes the client. Opening does not
 // contact the server; a wrong address or password shows in the first
 // operation. Errors from opening never repeat the password.

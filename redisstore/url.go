@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,17 +17,34 @@ import (
 // URL schemes registered with store.Register. The "+cluster" forms open a
 // *redis.ClusterClient with redis.ParseClusterURL.
 const (
-	SchemeRedis           = "redis"
-	SchemeRedisTLS        = "rediss"
-	SchemeCluster         = "redis+cluster"
-	SchemeClusterTLS      = "rediss+cluster"
-	queryPrefix, queryTTL = "prefix", "ttl"
+	SchemeRedis      = "redis"
+	SchemeRedisTLS   = "rediss"
+	SchemeCluster    = "redis+cluster"
+	SchemeClusterTLS = "rediss+cluster"
 )
+
+// The query parameters the store takes for itself; go-redis gets the rest.
+const (
+	queryPrefix         = "prefix"
+	queryTTL            = "ttl"
+	queryContextTimeout = "context_timeout_enabled"
+)
+
+// ownParams lists the store's own parameters, for error messages.
+const ownParams = queryPrefix + ", " + queryTTL + " and " + queryContextTimeout
 
 func init() {
 	for _, scheme := range []string{SchemeRedis, SchemeRedisTLS, SchemeCluster, SchemeClusterTLS} {
 		store.Register(scheme, openURL)
 	}
+}
+
+// urlOptions are what the store's own URL parameters say.
+type urlOptions struct {
+	Options
+	// contextTimeout is the client's ContextTimeoutEnabled: true unless
+	// the URL says context_timeout_enabled=false.
+	contextTimeout bool
 }
 
 // openURL opens a store that owns a client built from u; see "URLs" in the
@@ -43,34 +61,36 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 		rest.Scheme = scheme
 		o, err := redis.ParseURL(rest.String())
 		if err != nil {
-			return nil, redact(err, u)
+			return nil, parseError(err, u)
 		}
+		o.ContextTimeoutEnabled = opts.contextTimeout
 		client = redis.NewClient(o)
 	case SchemeCluster, SchemeClusterTLS:
 		rest.Scheme = strings.TrimSuffix(scheme, "+cluster")
 		o, err := redis.ParseClusterURL(rest.String())
 		if err != nil {
-			return nil, redact(err, u)
+			return nil, parseError(err, u)
 		}
+		o.ContextTimeoutEnabled = opts.contextTimeout
 		client = redis.NewClusterClient(o)
 	default:
 		return nil, fmt.Errorf("redisstore: unsupported URL scheme %q", u.Scheme)
 	}
-	s := New(client, opts)
+	s := New(client, opts.Options)
 	s.owned = true
 	return s, nil
 }
 
 // storeOptions takes this package's own query parameters out of u. It
-// returns the Options they give and a copy of u without them, for go-redis
+// returns the options they give and a copy of u without them, for go-redis
 // to parse and to reject any parameter neither of us knows.
-func storeOptions(u *url.URL) (Options, *url.URL, error) {
-	var opts Options
+func storeOptions(u *url.URL) (urlOptions, *url.URL, error) {
+	opts := urlOptions{contextTimeout: true}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return opts, nil, fmt.Errorf("redisstore: invalid URL query: %v", redact(err, u))
 	}
-	for _, param := range []string{queryPrefix, queryTTL} {
+	for _, param := range []string{queryPrefix, queryTTL, queryContextTimeout} {
 		vs, ok := q[param]
 		if !ok {
 			continue
@@ -81,6 +101,9 @@ func storeOptions(u *url.URL) (Options, *url.URL, error) {
 		delete(q, param)
 		switch v := vs[0]; param {
 		case queryPrefix:
+			if v != "" && !strings.HasSuffix(v, ":") && !strings.HasSuffix(v, "/") {
+				return opts, nil, fmt.Errorf("redisstore: URL parameter prefix=%q must end with ':' or '/' (such as %q), so that no other store's keys start with it", v, v+":")
+			}
 			opts.Prefix = v
 		case queryTTL:
 			if v == "" {
@@ -91,11 +114,44 @@ func storeOptions(u *url.URL) (Options, *url.URL, error) {
 				return opts, nil, fmt.Errorf("redisstore: URL parameter ttl=%q is not a duration of zero or more, such as 24h or 90s", v)
 			}
 			opts.TTL = d
+		case queryContextTimeout:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return opts, nil, fmt.Errorf("redisstore: URL parameter context_timeout_enabled=%q is not true or false", v)
+			}
+			opts.contextTimeout = b
 		}
 	}
 	rest := *u
 	rest.RawQuery = q.Encode()
 	return opts, &rest, nil
+}
+
+// unexpectedOption starts the message go-redis gives for query parameters
+// it does not know, followed by their names, comma-separated. go-redis has
+// no error value or type for it, so the message is all there is to match.
+const unexpectedOption = "redis: unexpected option: "
+
+// parseError is the error of a URL go-redis refused, its password removed.
+// An unknown parameter gets a message that names the store's own
+// parameters too, since go-redis cannot know them; go-redis's error stays
+// wrapped.
+func parseError(err error, u *url.URL) error {
+	err = redact(err, u)
+	names, ok := strings.CutPrefix(err.Error(), unexpectedOption)
+	if !ok {
+		return err
+	}
+	quoted := strings.Split(names, ", ")
+	for i, n := range quoted {
+		quoted[i] = strconv.Quote(n)
+	}
+	what := "parameter"
+	if len(quoted) > 1 {
+		what = "parameters"
+	}
+	return fmt.Errorf("redisstore: unknown URL query %s %s (redisstore takes %s; every other parameter goes to go-redis: %w)",
+		what, strings.Join(quoted, ", "), ownParams, err)
 }
 
 // redact removes the password of u from err's message. go-redis and net/url

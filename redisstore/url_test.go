@@ -1,6 +1,7 @@
 package redisstore_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/url"
@@ -137,6 +138,11 @@ func TestOpenURLErrors(t *testing.T) {
 		{"prefix twice", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&prefix=b:", `"prefix" given 2 times`},
 		{"bad query", "redis://:" + secret + "@127.0.0.1:1/0?prefix=%zz", "invalid URL query"},
 		{"bad URL", "redis://:" + secret + "@127.0.0.1:port/0", "cannot parse store URL"},
+		{"unknown parameter names ours", "redis://:" + secret + "@127.0.0.1:1/0?colour=blue&size=9",
+			`unknown URL query parameters "colour", "size" (redisstore takes prefix, ttl and context_timeout_enabled`},
+		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `prefix="site" must end with ':' or '/' (such as "site:")`},
+		{"bad context_timeout_enabled", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=maybe", `context_timeout_enabled="maybe" is not true or false`},
+		{"context_timeout_enabled twice", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=true&context_timeout_enabled=false", `"context_timeout_enabled" given 2 times`},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			s, err := store.Open(t.Context(), tc.url)
@@ -149,6 +155,52 @@ func TestOpenURLErrors(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("store.Open(%s) error %q contains the password", tc.desc, err)
+			}
+		})
+	}
+}
+
+// TestOpenURLPrefixSeparators: a URL prefix ending with either separator,
+// or an empty one, is accepted; opening does not connect.
+func TestOpenURLPrefixSeparators(t *testing.T) {
+	for _, prefix := range []string{"site:", "site/", ""} {
+		q := url.Values{"prefix": {prefix}}
+		s, err := store.Open(t.Context(), withQuery(t, "redis://127.0.0.1:1/0", q))
+		if err != nil {
+			t.Errorf("store.Open with prefix=%q: %v; want it accepted", prefix, err)
+			continue
+		}
+		s.(io.Closer).Close()
+	}
+}
+
+// TestOpenURLHonoursDeadline: the client of a store opened by URL gives up
+// at the context's deadline, not when its ReadTimeout ends; with
+// context_timeout_enabled=false it waits for ReadTimeout, as go-redis does
+// by default. Either way the error matches context.DeadlineExceeded and
+// not store.ErrNotFound.
+func TestOpenURLHonoursDeadline(t *testing.T) {
+	addr := testservice.StalledServer(t)
+	for _, tc := range []struct {
+		query   string
+		atLeast time.Duration // how long the Read must at least take
+		atMost  time.Duration // and at most
+	}{
+		{"read_timeout=30s&max_retries=-1", 0, 10 * time.Second},
+		{"read_timeout=1s&max_retries=-1&context_timeout_enabled=false", time.Second, 20 * time.Second},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			s := openStore(t, "redis://"+addr+"/0?"+tc.query)
+			ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := s.Read(ctx, "page")
+			took := time.Since(start)
+			if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Read from a stalled server = %v; want an error matching context.DeadlineExceeded, not store.ErrNotFound", err)
+			}
+			if took < tc.atLeast || took > tc.atMost {
+				t.Errorf("Read from a stalled server took %v; want between %v and %v", took, tc.atLeast, tc.atMost)
 			}
 		})
 	}

@@ -63,11 +63,21 @@
 // # Errors
 //
 // Read reports store.ErrNotFound for 404 NoSuchKey, and for a 404 without
-// an S3 error body (the SDK's code "NotFound"), and for nothing else: 404
-// NoSuchBucket, 403 AccessDenied, SignatureDoesNotMatch,
-// InvalidAccessKeyId, versitygw's 404 XAdminUserNotFound (an unknown access
-// key), network failures and timeouts are all failures an engine must not
-// take for a page not rendered yet. Delete treats a missing key as success.
+// an S3 error body (the SDK's code "NotFound") that carries an S3 request
+// id, and for nothing else: 404 NoSuchBucket, 403 AccessDenied,
+// SignatureDoesNotMatch, InvalidAccessKeyId, versitygw's 404
+// XAdminUserNotFound (an unknown access key), network failures and
+// timeouts are all failures an engine must not take for a page not
+// rendered yet. Delete treats a missing key, by the same rule, as success.
+//
+// The request id matters because the SDK invents the code "NotFound" for
+// any 404 whose body is not an S3 error: an HTML page, Go's "404 page not
+// found", an empty or a JSON body. That is what a wrong endpoint answers (a
+// web server, a proxy path that leads nowhere), and it must not make every
+// Read report a missing page and every Delete succeed. S3 and the
+// S3-compatible servers tested send a request id (the x-amz-request-id
+// header) with every answer, HEAD 404s included; a plain web server does
+// not, so its 404 is a failure like any other.
 //
 // Every error is a *store.Error wrapping the SDK's error, so errors.As
 // reaches smithy.APIError (the S3 error code), *smithyhttp.ResponseError
@@ -89,7 +99,8 @@
 //
 // The host is the bucket and the path, if any, the prefix: "s3://b/site"
 // and "s3://b/site/" both mean the prefix "site/". The query parameters are
-// all optional; any other parameter is an error.
+// all optional; any other parameter is an error, prefix included (the
+// prefix is the path).
 //
 //   - region: the signing region. Without it, the AWS configuration decides
 //     (AWS_REGION, the shared config file); with an endpoint and no region
@@ -104,10 +115,27 @@
 // the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared
 // config and credentials files (AWS_PROFILE), web identity, container and
 // instance roles. A URL that carries credentials is refused, so none end up
-// in logs or configuration files.
+// in logs or configuration files. When the chain finds nothing, neither
+// keys nor a profile, operations fail with an error that says "no AWS
+// credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
+// AWS_PROFILE", the chain's own error wrapped after it. Opening does not
+// look for credentials or contact any server: that happens on the first
+// operation. Outside EC2, set AWS_EC2_METADATA_DISABLED=true so that the
+// chain does not spend time looking for an instance role.
 //
-// A store opened by URL has no Close method: it owns nothing but the SDK's
-// pooled keep-alive connections, which the HTTP transport closes once idle.
-// A Store built with New uses the caller's client and never closes it
-// either.
+// The SDK's log output, such as its warning when it falls back to IMDSv1,
+// is discarded: everything that matters comes back as an error.
+//
+// # Close
+//
+// A store opened by URL owns the HTTP client it built, with the settings
+// the AWS configuration gives the transport (AWS_CA_BUNDLE, for one). Its
+// Close closes the client's idle keep-alive connections, each a socket and
+// two goroutines, which would otherwise stay until the transport's
+// 90-second idle timeout; store.Open's caller should Close it when done
+// (store.Open returns a store.MutableStore: assert io.Closer). Connections
+// the credential providers made (instance metadata, STS) are theirs and
+// time out by themselves. A Store built with New owns nothing: its Close
+// does nothing and never touches the caller's client. Close returns nil and
+// may be called more than once.
 package s3store

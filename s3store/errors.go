@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
@@ -11,17 +12,29 @@ import (
 )
 
 // isMissing reports whether err says the object does not exist. It is the
-// one place that decides store.ErrNotFound.
+// one place that decides store.ErrNotFound, for Read, and for Delete, to
+// which a missing key is success.
 //
-// GetObject answers 404 NoSuchKey. A 404 without an S3 error body (HEAD
-// requests, some gateways) leaves only the status, which the SDK turns into
-// the code "NotFound"; that counts too. Any other code does not, even with
-// a 404 status: NoSuchBucket is a configuration error, and versitygw
-// answers 404 XAdminUserNotFound for an unknown access key. Neither may read
-// as "not rendered yet", which would make an engine re-render forever. A
-// 403 is never missing, although AWS answers 403 AccessDenied for a missing
-// key when the caller lacks s3:ListBucket: without that permission, nobody
-// can tell a missing key from a forbidden one.
+// GetObject answers 404 NoSuchKey, an S3 error body naming the key. A 404
+// without an S3 error body (HEAD requests, some gateways) leaves only the
+// status, and from that the SDK invents the code "NotFound". It invents
+// the same code for any 404 whose body it cannot read as an S3 error: a
+// web server's HTML page, Go's "404 page not found", an empty body, a JSON
+// API's answer. A wrong endpoint, a typo in the URL or a proxy path that
+// goes nowhere, answers that way, and taking it for "missing" would make
+// Read report ErrNotFound for every name and Delete succeed without
+// deleting anything. So "NotFound" counts only when the response carries
+// an S3 request id (the x-amz-request-id header, or RequestId in the
+// body), which AWS and S3-compatible servers send with every answer and a
+// plain web server does not.
+//
+// Any other code does not count, even with a 404 status: NoSuchBucket is a
+// configuration error, and versitygw answers 404 XAdminUserNotFound for an
+// unknown access key. Neither may read as "not rendered yet", which would
+// make an engine re-render forever. A 403 is never missing, although AWS
+// answers 403 AccessDenied for a missing key when the caller lacks
+// s3:ListBucket: without that permission, nobody can tell a missing key
+// from a forbidden one.
 func isMissing(err error) bool {
 	var noKey *types.NoSuchKey
 	if errors.As(err, &noKey) {
@@ -32,8 +45,12 @@ func isMissing(err error) bool {
 		return false
 	}
 	switch apiErr.ErrorCode() {
-	case "NoSuchKey", "NotFound":
+	case "NoSuchKey":
+		// Only an S3 error body names this code.
 		return true
+	case "NotFound":
+		var respErr *awshttp.ResponseError
+		return errors.As(err, &respErr) && respErr.ServiceRequestID() != ""
 	}
 	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"os"
 
@@ -80,13 +81,17 @@ func ExampleNew_options() {
 }
 
 // Opening a store by URL, with credentials from the AWS environment
-// (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile).
+// (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile). The store
+// owns the HTTP client it builds, so Close it when done.
 func Example_openURL() {
+	// import _ "github.com/mutablestore/mutablestore/s3store"
 	ctx := context.Background()
-	s, err := store.Open(ctx, "s3://artifacts/blog?endpoint=http://127.0.0.1:9000&use_path_style=true")
+	s, err := store.Open(ctx, "s3://artifacts/blog/?endpoint=http://127.0.0.1:9000&use_path_style=true")
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer s.(io.Closer).Close()
+
 	if err := s.Write(ctx, "static/index.html", "<h1>Hello</h1>"); err != nil {
 		log.Fatal(err)
 	}
@@ -95,11 +100,13 @@ func Example_openURL() {
 // The SDK's error stays reachable behind the store's error, for the S3
 // error code or the HTTP status.
 func Example_errors() {
+	// import _ "github.com/mutablestore/mutablestore/s3store"
 	ctx := context.Background()
 	s, err := store.Open(ctx, "s3://artifacts?region=eu-west-1")
 	if err != nil {
 		log.Fatal(err)
 	}
+	defer s.(io.Closer).Close()
 	_, err = s.Read(ctx, "static/index.html")
 	var apiErr smithy.APIError
 	switch {

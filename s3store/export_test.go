@@ -3,7 +3,7 @@ package s3store
 import "github.com/aws/aws-sdk-go-v2/service/s3"
 
 // ClientOptions exposes the options of the client a store uses, so tests
-// of OpenURL can check how it configured the client it built.
+// of store.Open can check how it configured the client it built.
 func ClientOptions(s *Store) s3.Options { return s.client.Options() }
 
 // IsMissing exposes the one function that decides store.ErrNotFound, so

@@ -3,10 +3,8 @@ package s3store_test
 import (
 	"context"
 	"errors"
-	"net"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -155,34 +153,8 @@ func TestContext(t *testing.T) {
 		t.Errorf("operations with a cancelled context sent %q; want no request", got)
 	}
 
-	hang, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu    sync.Mutex
-		conns []net.Conn
-	)
-	t.Cleanup(func() {
-		hang.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := hang.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	slow, _ := newClient(t, srv, clientConfig{endpoint: "http://" + hang.Addr().String()})
+	hang := testservice.StalledServer(t)
+	slow, _ := newClient(t, srv, clientConfig{endpoint: "http://" + hang})
 	s = newStore(t, slow, "any-bucket")
 
 	ctx, cancelTimeout := context.WithTimeout(t.Context(), 100*time.Millisecond)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"unsafe"
 
@@ -32,16 +33,22 @@ type Options struct {
 }
 
 // Store is a store.MutableStore and store.Deleter that keeps each name as
-// one S3 object. It is safe for concurrent use. Build it with New.
+// one S3 object. It is safe for concurrent use. Build it with New, or open
+// it by URL with store.Open.
 type Store struct {
 	client *s3.Client
 	bucket string
 	prefix string
+
+	// transport is the HTTP transport of a store opened by URL, which
+	// built it; nil for a store from New, whose client is the caller's.
+	transport *http.Transport
 }
 
 var (
 	_ store.MutableStore = (*Store)(nil)
 	_ store.Deleter      = (*Store)(nil)
+	_ io.Closer          = (*Store)(nil)
 )
 
 // New returns a Store that keeps its names in opts.Bucket through client.
@@ -74,6 +81,22 @@ func validatePrefix(prefix string) error {
 	}
 	if err := store.ValidateName(dir); err != nil {
 		return fmt.Errorf("s3store: Options.Prefix %q: %w", prefix, err)
+	}
+	return nil
+}
+
+// Close releases what the store owns. A store opened by URL owns its HTTP
+// client: Close closes its idle keep-alive connections, each a socket and
+// two goroutines that would otherwise linger until the transport's idle
+// timeout (90 seconds). A store built with New owns nothing, and Close
+// leaves the caller's client alone.
+//
+// Close always returns nil, and calling it again is harmless. The store
+// keeps working after Close, on new connections, so a request still in
+// flight completes; call Close once the store is no longer used.
+func (s *Store) Close() error {
+	if s.transport != nil {
+		s.transport.CloseIdleConnections()
 	}
 	return nil
 }
@@ -202,7 +225,9 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 
 // Delete removes name with one DeleteObject request. Deleting a missing
 // name is not an error: S3 answers success for it, and a server that
-// reports the key as missing instead is treated the same.
+// reports the key as missing instead is treated the same, by the rule Read
+// uses (see Errors in the package documentation): a 404 from something that
+// is not an S3 server is a failure, not a deleted name.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	key, err := s.key(ctx, store.OpDelete, name)
 	if err != nil {

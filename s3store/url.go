@@ -12,32 +12,34 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// Scheme is the URL scheme the package registers with store.Register.
-const Scheme = "s3"
+// scheme is the URL scheme the package registers with store.Register.
+const scheme = "s3"
 
 // defaultCompatRegion is the signing region used with a custom endpoint when
 // neither the URL nor the AWS configuration names one: MinIO, versitygw and
 // most other S3-compatible servers accept it, and R2 wants "auto" or it.
 const defaultCompatRegion = "us-east-1"
 
-// urlParams are the query parameters OpenURL accepts.
+// urlParams are the query parameters openURL accepts.
 var urlParams = []string{"endpoint", "region", "use_path_style"}
 
 func init() {
-	store.Register(Scheme, func(ctx context.Context, u *url.URL) (store.MutableStore, error) {
-		return OpenURL(ctx, u)
+	store.Register(scheme, func(ctx context.Context, u *url.URL) (store.MutableStore, error) {
+		return openURL(ctx, u)
 	})
 }
 
-// OpenURL opens the store that an s3:// URL names; store.Open calls it for
-// the "s3" scheme. See the package documentation for the URL syntax.
-func OpenURL(ctx context.Context, u *url.URL) (*Store, error) {
-	if !strings.EqualFold(u.Scheme, Scheme) {
-		return nil, fmt.Errorf("s3store: URL scheme is %q, want %q", u.Scheme, Scheme)
+// openURL opens the store that an s3:// URL names; store.Open calls it for
+// the "s3" scheme. See the package documentation for the URL syntax. The
+// store owns the HTTP client it builds, and its Close releases it.
+func openURL(ctx context.Context, u *url.URL) (*Store, error) {
+	if !strings.EqualFold(u.Scheme, scheme) {
+		return nil, fmt.Errorf("s3store: URL scheme is %q, want %q", u.Scheme, scheme)
 	}
 	if u.Opaque != "" || u.Host == "" {
 		return nil, errors.New("s3store: URL has no bucket: use s3://BUCKET/PREFIX")
@@ -54,6 +56,9 @@ func OpenURL(ctx context.Context, u *url.URL) (*Store, error) {
 	}
 	q := u.Query()
 	for k := range q {
+		if k == "prefix" {
+			return nil, errors.New("s3store: URL query parameter prefix is not supported: the prefix is the URL path: s3://BUCKET/PREFIX/")
+		}
 		if !slices.Contains(urlParams, k) {
 			return nil, fmt.Errorf("s3store: unknown URL query parameter %q (known: %s)", k, strings.Join(urlParams, ", "))
 		}
@@ -74,7 +79,13 @@ func OpenURL(ctx context.Context, u *url.URL) (*Store, error) {
 		return nil, err
 	}
 
-	var loadOpts []func(*config.LoadOptions) error
+	loadOpts := []func(*config.LoadOptions) error{
+		// The SDK logs to stderr by default, such as "WARN falling back
+		// to IMDSv1" when it looks for an instance role outside EC2; a
+		// library must not write there. Failures still come back as
+		// errors.
+		config.WithLogger(logging.Nop{}),
+	}
 	if r := q.Get("region"); r != "" {
 		loadOpts = append(loadOpts, config.WithRegion(r))
 	}
@@ -109,13 +120,23 @@ func OpenURL(ctx context.Context, u *url.URL) (*Store, error) {
 		}
 		cfg.Region = defaultCompatRegion
 	}
+	cfg.Credentials = withCredentialsHint(cfg.Credentials)
+	// The credential providers keep the client they were built with;
+	// they connect rarely, if at all (never for keys in the environment).
+	httpClient, transport := newHTTPClient(cfg.HTTPClient)
+	cfg.HTTPClient = httpClient
 	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 		o.UsePathStyle = pathStyle
 	})
-	return New(client, opts)
+	s, err := New(client, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.transport = transport
+	return s, nil
 }
 
 // checkEndpoint rejects an endpoint the SDK would misuse. Its messages do

@@ -59,9 +59,10 @@ func TestOpenURL(t *testing.T) {
 		if !ok {
 			t.Fatalf("store.Open returned %T; want *s3store.Store", ms)
 		}
-		if _, ok := ms.(io.Closer); ok {
-			t.Error("the store implements io.Closer; the package documentation says it has nothing to close")
+		if _, ok := ms.(io.Closer); !ok {
+			t.Error("a store opened by URL does not implement io.Closer")
 		}
+		t.Cleanup(func() { s.Close() })
 		if got, want := s.Key("page"), "sites/blog/page"; got != want {
 			t.Errorf("Key(page) = %q; want %q: the URL path is the prefix", got, want)
 		}
@@ -148,6 +149,7 @@ func TestOpenURLErrors(t *testing.T) {
 		{"s3://bucket?endpoint=http://", "no host"},
 		{"s3://bucket?endpoint=" + url.QueryEscape("http://AKID:endpoint-secret@127.0.0.1:9000"), "must not carry credentials"},
 		{"s3://bucket?region=us-east-1#frag", "fragment"},
+		{"s3://bucket?region=us-east-1&prefix=site/", "the prefix is the URL path: s3://BUCKET/PREFIX/"},
 	} {
 		_, err := store.Open(context.Background(), tc.url)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

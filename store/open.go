@@ -55,8 +55,8 @@ func Schemes() []string {
 // effect alone. A URL may carry credentials, so errors from Open never
 // repeat it whole: they name the scheme.
 //
-// If the returned store implements io.Closer, Close it when done to release
-// the clients it opened.
+// The stores of this module's adapters implement io.Closer: Close them when
+// done to release the clients they opened.
 func Open(ctx context.Context, rawURL string) (MutableStore, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {

@@ -1,0 +1,54 @@
+package s3store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// errNoCredentials is what a store opened by URL says when the AWS chain
+// found no credentials at all.
+const errNoCredentials = "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
+
+// hintCredentials says what to do when the default credential chain has
+// nothing to offer. With no keys in the environment, no profile and no web
+// identity, the chain's last resort is the EC2 instance role, and outside
+// EC2 its failure ("no EC2 IMDS role found, ... GetMetadata ...") does not
+// tell the user which variables to set. The chain's error stays wrapped.
+//
+// The hint applies only to that last resort: a profile or a role that
+// was found but failed keeps its own message.
+type hintCredentials struct {
+	aws.CredentialsProvider
+}
+
+func (h hintCredentials) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	creds, err := h.CredentialsProvider.Retrieve(ctx)
+	if err != nil {
+		return creds, fmt.Errorf("%s: %w", errNoCredentials, err)
+	}
+	return creds, nil
+}
+
+// ProviderSources passes on the sources of the wrapped provider, which the
+// SDK reports in its user agent.
+func (h hintCredentials) ProviderSources() []aws.CredentialSource {
+	if s, ok := h.CredentialsProvider.(aws.CredentialProviderSource); ok {
+		return s.ProviderSources()
+	}
+	return nil
+}
+
+// withCredentialsHint wraps p in hintCredentials when the chain fell back
+// to the instance role alone, that is when nothing else was configured.
+func withCredentialsHint(p aws.CredentialsProvider) aws.CredentialsProvider {
+	s, ok := p.(aws.CredentialProviderSource)
+	if !ok || !slices.Equal(s.ProviderSources(), []aws.CredentialSource{aws.CredentialSourceIMDS}) {
+		return p
+	}
+	// p is the chain's *aws.CredentialsCache, which keeps the
+	// credentials once found; the hint needs no cache of its own.
+	return hintCredentials{p}
+}
