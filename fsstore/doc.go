@@ -107,8 +107,8 @@
 // Nor is a store whose directory was removed while it was open, for
 // example by `rm -rf dist/mutable` during a redeploy: every name would look
 // missing, so a caller that renders on ErrNotFound would render and fail
-// to write forever. Before a Read or Delete reports a missing name, the
-// store checks once, with a stat of its directory handle, that the
+// to write forever. Before an operation reports a missing name, or a
+// Write gives up on one, the store checks once, with a stat of its directory handle, that the
 // directory still exists; if it does not, Read, Write and Delete all fail
 // with an error matching ErrStoreDirGone. The handle keeps referring to the
 // removed directory even when one of the same name is created again, so

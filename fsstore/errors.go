@@ -51,17 +51,16 @@ var errNotRegular = errors.New("fsstore: not a regular file")
 //     mkdir paths handle their own EEXIST before it gets here.
 //
 // Every name is missing once the store's directory itself is removed, so
-// before a Read or Delete reports a missing name it asks the backend, with
-// one stat of the directory handle, whether the directory is still there;
-// if not, the error is ErrStoreDirGone. Only this path pays for the check.
-// Writes see the removed directory in their retry loop (fdFS.write,
-// rootFS.write), which returns ErrStoreDirGone itself.
+// before any operation reports a missing name (or a write gives up on one)
+// it asks the backend, with one stat of the directory handle, whether the
+// directory is still there; if not, the error is ErrStoreDirGone. Only this
+// path pays for the check.
 func (s *Store) mapError(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
 	}
 	missing := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
-	if missing && op != store.OpWrite && s.b.dirGone() {
+	if missing && s.b.dirGone() {
 		return store.NewError(ctx, op, name, ErrStoreDirGone)
 	}
 	switch {

@@ -125,8 +125,8 @@ func (b *fdFS) read(name string) (string, error) {
 // write retries when a directory it opened or created is removed under it
 // by a concurrent remove (which deletes emptied parents): creating the temp
 // file then fails with ENOENT, and the next try creates the directory again.
-// If it is the store's directory that was removed, it stops at once with
-// ErrStoreDirGone.
+// If it is the store's directory that was removed, no try can succeed, and
+// mapError reports ErrStoreDirGone for the ENOENT of the last one.
 func (b *fdFS) write(ctx context.Context, name, content string) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
@@ -136,15 +136,10 @@ func (b *fdFS) write(ctx context.Context, name, content string) error {
 	dir, base := splitName(name)
 	for try := 0; ; try++ {
 		err := b.writeOnce(ctx, dir, base, name, content)
-		if !errors.Is(err, fs.ErrNotExist) {
-			return err
+		if try < 16 && errors.Is(err, fs.ErrNotExist) {
+			continue
 		}
-		if removed(b.dirfd) {
-			return ErrStoreDirGone // no retry can create anything in it
-		}
-		if try == 16 {
-			return err
-		}
+		return err
 	}
 }
 
@@ -153,13 +148,11 @@ func (b *fdFS) write(ctx context.Context, name, content string) error {
 func (b *fdFS) dirGone() bool {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	return b.dirfd >= 0 && removed(b.dirfd)
-}
-
-// removed reports whether the directory open as fd has been removed.
-func removed(fd int) bool {
+	if b.dirfd < 0 {
+		return false
+	}
 	var st unix.Stat_t
-	return unix.Fstat(fd, &st) == nil && st.Nlink == 0
+	return unix.Fstat(b.dirfd, &st) == nil && st.Nlink == 0
 }
 
 func (b *fdFS) writeOnce(ctx context.Context, dir, base, name, content string) error {

@@ -57,19 +57,14 @@ func (b *rootFS) read(name string) (string, error) {
 }
 
 // write retries on ENOENT like fdFS.write, for directories removed by
-// another process, and stops with ErrStoreDirGone like it.
+// another process.
 func (b *rootFS) write(ctx context.Context, name, content string) error {
 	for try := 0; ; try++ {
 		err := b.writeOnce(ctx, name, content)
-		if !errors.Is(err, fs.ErrNotExist) {
-			return err
+		if try < 16 && errors.Is(err, fs.ErrNotExist) {
+			continue
 		}
-		if b.dirGone() {
-			return ErrStoreDirGone
-		}
-		if try == 16 {
-			return err
-		}
+		return err
 	}
 }
 
