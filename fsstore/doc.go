@@ -108,12 +108,12 @@
 // example by `rm -rf dist/mutable` during a redeploy: every name would look
 // missing, so a caller that renders on ErrNotFound would render and fail
 // to write forever. Before an operation reports a missing name, or a
-// Write gives up on one, the store checks once, with a stat of its directory handle, that the
-// directory still exists; if it does not, Read, Write and Delete all fail
-// with an error matching ErrStoreDirGone. The handle keeps referring to the
-// removed directory even when one of the same name is created again, so
-// the store cannot recover by itself: Close it and create a new one with
-// New, which creates the directory again. (Where the system reports no
+// Write gives up on one, the store checks once, with a stat of its
+// directory handle, that the directory still exists; if it does not, Read,
+// Write and Delete all fail with an error matching ErrStoreDirGone. The
+// handle keeps referring to the removed directory even when one of the
+// same name is created again, so the store cannot recover by itself: Close
+// it and create a new one with New, which creates the directory again. (Where the system reports no
 // link count, as on Windows, a removed directory is recognised only when
 // the stat of its handle fails.)
 //
