@@ -50,7 +50,8 @@ func checkCrashValue(v string) error {
 // TestCrash kills a child process with SIGKILL while it rewrites one name in
 // a loop, many times. After every kill the name holds one whole value that
 // was written (or nothing, until the first write completes), and what a
-// kill leaves behind is at most temp files, which no name can reach.
+// kill leaves behind is at most temp files, which no name can reach, and the
+// name's parent directories, empty if no write got as far as a temp file.
 func TestCrash(t *testing.T) {
 	if dir := os.Getenv(envCrashDir); dir != "" {
 		crashChild(dir, os.Getenv(envCrashSync) == "1")
@@ -109,6 +110,12 @@ func TestCrash(t *testing.T) {
 		for _, f := range listFiles(t, dir) {
 			switch {
 			case f == crashName:
+			case strings.HasSuffix(f, "/") && strings.HasPrefix(crashName, f):
+				// A kill between creating the parent directories and
+				// creating the temp file leaves them empty: not a name.
+				if _, err := cs.Read(ctx, strings.TrimSuffix(f, "/")); !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("round %d: empty directory %q left by a kill: Read = %v; want ErrNotFound", round, f, err)
+				}
 			case fsstore.IsTempFile(filepath.Base(f)):
 				leftovers[f] = true
 				if _, err := cs.Read(ctx, f); !errors.Is(err, store.ErrInvalidName) {
