@@ -33,7 +33,7 @@ func validNames() []struct{ label, name string } {
 		{"Deep", "a/b/c/d"},
 		{"Segment255", "seg/" + strings.Repeat("s", store.MaxSegmentLen)},
 		{"Segment255MultiByte", "segmb/" + strings.Repeat("日", store.MaxSegmentLen/3)},
-		{"Name1024", nameOfLen("long", store.MaxNameLen)},
+		{"NameMaxLen", nameOfLen("long", store.MaxNameLen)},
 	}
 }
 

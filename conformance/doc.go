@@ -75,7 +75,7 @@
 //     byte.
 //   - Valid names: Unicode, spaces, '%' ("static/en-US-post%2Ffoo.json" and
 //     "static/en-US-post/foo.json" are two names), URL specials, deep names,
-//     a 255-byte segment and a 1024-byte name; at the end every name still
+//     a 255-byte segment and a store.MaxNameLen-byte name; at the end every name still
 //     holds its own value.
 //   - Invalid names, one subtest per rule of store.ValidateName: Read, Write
 //     and Delete give store.ErrInvalidName, the rejected Write stored nothing

@@ -5,12 +5,16 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of the name rules. MaxSegmentLen matches the file-name limit of
-// common file systems, MaxNameLen the key limit of S3, so a valid name fits
-// every backend.
+// Limits of the name rules, chosen so that a name valid on one backend is
+// valid on every backend with any valid option. The tightest backend is S3,
+// whose object keys are at most 1024 bytes: a prefixed adapter stores a name
+// under prefix+name, so MaxPrefixLen+MaxNameLen is 1024. MaxSegmentLen is
+// the file-name limit of common file systems, which fsstore maps segments
+// to.
 const (
-	MaxNameLen    = 1024 // bytes in a whole name
-	MaxSegmentLen = 255  // bytes in one '/'-separated segment
+	MaxNameLen    = 768 // bytes in a whole name
+	MaxPrefixLen  = 256 // bytes in an adapter's key prefix (see ValidatePrefix)
+	MaxSegmentLen = 255 // bytes in one '/'-separated segment
 )
 
 // ValidateName reports whether name follows the rules shared by every
@@ -66,4 +70,28 @@ func ValidateName(name string) error {
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidName}, args...)...)
+}
+
+// ValidatePrefix reports whether prefix is a valid key prefix for an
+// adapter that keeps several stores in one namespace (a Redis database, an
+// S3 bucket). A prefix is either empty or at most MaxPrefixLen bytes, ends
+// with '/' or ':', and what precedes that separator follows the rules of
+// ValidateName. The separator keeps each store apart: with a bare "site",
+// the name "s/x" would land in the store whose prefix is "sites/". The
+// error, when not nil, names the rule the prefix breaks.
+func ValidatePrefix(prefix string) error {
+	if prefix == "" {
+		return nil
+	}
+	if len(prefix) > MaxPrefixLen {
+		return fmt.Errorf("prefix is %d bytes long, more than %d", len(prefix), MaxPrefixLen)
+	}
+	sep := prefix[len(prefix)-1]
+	if sep != '/' && sep != ':' {
+		return fmt.Errorf("prefix %q must end with '/' or ':' (such as %q), so that no other store's names start with it", prefix, prefix+"/")
+	}
+	if err := ValidateName(prefix[:len(prefix)-1]); err != nil {
+		return fmt.Errorf("prefix %q: %w", prefix, err)
+	}
+	return nil
 }

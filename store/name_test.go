@@ -42,8 +42,8 @@ func TestValidateNameRejects(t *testing.T) {
 		why  string // a part of the error message
 	}{
 		{"", "empty"},
-		{nameOfLen(MaxNameLen + 1), "1025 bytes long, more than 1024"},
-		{strings.Repeat("x", 5000), "more than 1024"},
+		{nameOfLen(MaxNameLen + 1), "769 bytes long, more than 768"},
+		{strings.Repeat("x", 5000), "more than 768"},
 		{strings.Repeat("s", MaxSegmentLen+1), "256 bytes long, more than 255"},
 		{"a/" + strings.Repeat("s", MaxSegmentLen+1) + "/b", "segment at byte 2 is 256 bytes long"},
 		{strings.Repeat("日", MaxSegmentLen/3+1), "258 bytes long, more than 255"},
@@ -98,9 +98,9 @@ func TestValidateNameLimitsAreBytes(t *testing.T) {
 	if len(name) != MaxNameLen || ValidateName(name) != nil {
 		t.Fatalf("nameOfLen(%d) made a %d-byte name, ValidateName = %v", MaxNameLen, len(name), ValidateName(name))
 	}
-	multi := strings.Repeat("é", MaxNameLen/2) // 1024 bytes, 512 runes, one segment
+	multi := strings.Repeat("é", MaxNameLen/2) // 768 bytes, 384 runes, one segment
 	if err := ValidateName(multi); !errors.Is(err, ErrInvalidName) {
-		t.Errorf("ValidateName of a 512-rune, 1024-byte single segment = %v; want ErrInvalidName (segment longer than %d bytes)", err, MaxSegmentLen)
+		t.Errorf("ValidateName of a 384-rune, 768-byte single segment = %v; want ErrInvalidName (segment longer than %d bytes)", err, MaxSegmentLen)
 	}
 }
 
@@ -163,4 +163,36 @@ func shorten(name string) string {
 		return name[:40] + "..."
 	}
 	return name
+}
+
+func TestValidatePrefix(t *testing.T) {
+	valid := []string{"", "site/", "site:", "tenant:blog:", "sites/blog/", strings.Repeat("p", MaxPrefixLen-1) + "/"}
+	for _, p := range valid {
+		if err := ValidatePrefix(p); err != nil {
+			t.Errorf("ValidatePrefix(%q) = %v; want nil", p, err)
+		}
+	}
+	invalid := []struct{ prefix, want string }{
+		{"site", "must end with '/' or ':'"},
+		{"/", "name is empty"},
+		{"a//", "ends with '/'"},
+		{"a//b/", "empty segment"},
+		{"../", `".." segment`},
+		{"a\x00/", "control character"},
+		{strings.Repeat("p", MaxPrefixLen) + "/", "257 bytes long, more than 256"},
+	}
+	for _, c := range invalid {
+		err := ValidatePrefix(c.prefix)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ValidatePrefix(%q) = %v; want an error containing %q", c.prefix, err, c.want)
+		}
+	}
+}
+
+// The limits leave room for the longest prefix inside S3's 1024-byte keys,
+// the tightest backend, so a name valid anywhere is valid everywhere.
+func TestLimitsFitS3Keys(t *testing.T) {
+	if MaxPrefixLen+MaxNameLen > 1024 {
+		t.Errorf("MaxPrefixLen+MaxNameLen = %d; want at most S3's key limit, 1024", MaxPrefixLen+MaxNameLen)
+	}
 }

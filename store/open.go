@@ -62,11 +62,13 @@ func Open(ctx context.Context, rawURL string) (MutableStore, error) {
 	if err != nil {
 		return nil, parseError(err)
 	}
-	if u.User == nil && u.Host != "" && strings.Contains(u.EscapedPath(), "@") {
-		// "redis://:12345/pw@host/0" parses, as host "" with port 12345 and
-		// a path holding the rest of the password. Refuse it without
-		// quoting it: a driver would echo that path, or dial a wrong host.
-		return nil, fmt.Errorf("cannot parse store URL: it has an '@' after the host (percent-encode '/', '?', '#', '@' and ':' in the user name and password)")
+	if atAfterHost(u) {
+		// An unescaped '/', '?' or '#' in a password ends the user info
+		// early: "redis://:1234?pw@host/0" parses as host ":1234" with the
+		// rest of the password in the query, "redis://:1234#pw@host" dials
+		// localhost:1234. Refuse it without quoting it: a driver would echo
+		// that path, query or fragment, or dial a wrong host.
+		return nil, fmt.Errorf("cannot parse store URL: it has an '@' after the host (percent-encode '/', '?', '#', '@' and ':' in the user name and password, and '@' elsewhere as %%40)")
 	}
 	if u.Scheme == "" {
 		return nil, fmt.Errorf("store URL has no scheme (such as file: or redis:); registered schemes: %s", strings.Join(Schemes(), ", "))
@@ -87,6 +89,17 @@ func Open(ctx context.Context, rawURL string) (MutableStore, error) {
 		return nil, fmt.Errorf("open %s store: the adapter returned no store and no error", scheme)
 	}
 	return s, nil
+}
+
+// atAfterHost reports an unescaped '@' in the path, query or fragment of a
+// URL that has an authority: the sign of a password cut short by a '/', '?'
+// or '#'. URLs without one, such as file:dist/a@2x, are left alone.
+func atAfterHost(u *url.URL) bool {
+	if u.Host == "" && u.User == nil {
+		return false
+	}
+	return strings.Contains(u.EscapedPath(), "@") || strings.Contains(u.RawQuery, "@") ||
+		strings.Contains(u.EscapedFragment(), "@")
 }
 
 // parseError explains a URL that does not parse without quoting any of it:

@@ -212,6 +212,10 @@ func TestOpenParseErrorHidesPassword(t *testing.T) {
 		"redis://:S3cr3t%zz@h/0",
 		"redis://:12345/S3cr3tPW@127.0.0.1:6379/0", // parses, with the password split into port and path
 		"postgres://app:12345/S3cr3tPW@127.0.0.1:5432/db?sslmode=disable",
+		"redis://app:?S3cr3tPW@127.0.0.1:6379/0",    // the rest of the password in the query
+		"redis://:1234?S3cr3tPW@127.0.0.1/0",        // port and query
+		"redis://:1234#S3cr3tPW@127.0.0.1:6379/0",   // would dial localhost:1234
+		"redis://app:pw@127.0.0.1:6379/0?x=S3cr3t@", // '@' after a complete user info
 	} {
 		_, err := Open(t.Context(), rawURL)
 		if err == nil {
