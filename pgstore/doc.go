@@ -111,6 +111,10 @@
 //   - table: Options.Table (default mutable_store);
 //   - create_table: false sets Options.SkipCreateTable (default true).
 //
+// Open refuses a URL that it could only read by guessing: a parameter given
+// twice (the store's or pgx's), an empty table= or create_table=, and a
+// #fragment, which a PostgreSQL URL has no use for.
+//
 // For example:
 //
 //	postgres://app:secret@db.internal:5432/site?sslmode=verify-full&table=site.mutable_store&create_table=false

@@ -29,23 +29,37 @@ const (
 // openURL opens a store that owns a new pool, from a pgx connection URL with
 // the store's own query parameters.
 func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
+	if u.Fragment != "" || u.RawFragment != "" {
+		// pgx would parse the fragment into the last parameter's value
+		// (or the database name) and fail with an unrelated reason. The
+		// fragment is not quoted: it may hold a password cut short by '#'.
+		return nil, errorf("the URL has a #fragment, which PostgreSQL URLs do not allow (percent-encode '#' as %%23 in a password or parameter)")
+	}
 	query, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return nil, errorf("invalid URL query: %v", err)
 	}
-	table, err := single(query, paramTable)
-	if err != nil {
-		return nil, err
+	// Checked for every parameter, pgx's included: pgx would silently use
+	// one of the values.
+	for key, vs := range query {
+		if key == "" {
+			return nil, errorf("the URL query has a parameter with an empty name")
+		}
+		if len(vs) > 1 {
+			return nil, errorf("URL parameter %s is given %d times", key, len(vs))
+		}
 	}
-	create, err := single(query, paramCreateTable)
-	if err != nil {
-		return nil, err
+	var opts Options
+	if vs, ok := query[paramTable]; ok {
+		if vs[0] == "" {
+			return nil, errorf("URL parameter %s is empty; name a table, or leave the parameter out for %s", paramTable, DefaultTable)
+		}
+		opts.Table = vs[0]
 	}
-	opts := Options{Table: table}
-	if create != "" {
-		c, err := strconv.ParseBool(create)
+	if vs, ok := query[paramCreateTable]; ok {
+		c, err := strconv.ParseBool(vs[0])
 		if err != nil {
-			return nil, errorf("URL parameter %s=%q is not a boolean", paramCreateTable, create)
+			return nil, errorf("URL parameter %s=%q is not a boolean (true or false)", paramCreateTable, vs[0])
 		}
 		opts.SkipCreateTable = !c
 	}
@@ -118,18 +132,6 @@ func parseReason(err error) string {
 		return generic
 	}
 	return reason + cause
-}
-
-// single returns the value of a query parameter given at most once.
-func single(query url.Values, key string) (string, error) {
-	switch vs := query[key]; len(vs) {
-	case 0:
-		return "", nil
-	case 1:
-		return vs[0], nil
-	default:
-		return "", errorf("URL parameter %s is given %d times", key, len(vs))
-	}
 }
 
 // urlSecrets returns every secret a connection URL may hold, in the forms

@@ -237,3 +237,42 @@ func TestOpenURLParseErrorQuotesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenURLRefusesAmbiguousParameters checks parameters that Open used to
+// ignore or default silently. Each fails before any connection, says what
+// is wrong and quotes no password.
+func TestOpenURLRefusesAmbiguousParameters(t *testing.T) {
+	const pw = "S3cr3tPW"
+	const base = "postgres://app:" + pw + "@127.0.0.1:1/db"
+	for _, tc := range []struct {
+		label, url, want string
+	}{
+		{"create_table empty", base + "?create_table=", "create_table=\"\" is not a boolean"},
+		{"create_table without value", base + "?create_table", "create_table=\"\" is not a boolean"},
+		{"table empty", base + "?table=", "URL parameter table is empty"},
+		{"fragment", base + "?sslmode=disable#frag", "#fragment, which PostgreSQL URLs do not allow"},
+		{"fragment after path", base + "#" + pw, "#fragment, which PostgreSQL URLs do not allow"},
+		{"fragment escaped", base + "?sslmode=disable#%41", "#fragment"},
+		{"table twice", base + "?table=a&table=a", "URL parameter table is given 2 times"},
+		{"create_table twice", base + "?create_table=true&create_table=false", "URL parameter create_table is given 2 times"},
+		{"pgx parameter twice", base + "?sslmode=disable&sslmode=require", "URL parameter sslmode is given 2 times"},
+		{"password parameter twice", "postgres://app@127.0.0.1:1/db?password=" + pw + "&password=" + pw + "x", "URL parameter password is given 2 times"},
+		{"run-time parameter twice", base + "?search_path=a&search_path=b", "URL parameter search_path is given 2 times"},
+		{"empty parameter name", base + "?=" + pw, "parameter with an empty name"},
+	} {
+		t.Run(tc.label, func(t *testing.T) {
+			s, err := store.Open(t.Context(), tc.url)
+			if err == nil {
+				s.(io.Closer).Close()
+				t.Fatalf("Open(%s) succeeded; want an error", tc.label)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Open = %q; want it to contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "sslmode is invalid") {
+				t.Errorf("Open = %q; a misleading pgx reason", err)
+			}
+			conformance.ExpectNoSecret(t, "Open", err, pw)
+		})
+	}
+}
