@@ -49,6 +49,12 @@
 // hash tag, such as "{site}:", would put all of a store's keys in one slot,
 // on one node; the store needs no multi-key command, so avoid it.
 //
+// A cluster has database 0 only. Reads should go to masters: a client with
+// ReadOnly, RouteByLatency or RouteRandomly reads from replicas, where a
+// name written a moment ago may not have arrived yet and reads as
+// store.ErrNotFound, so the engine renders it again. Cluster URLs refuse
+// those options; a caller who builds such a client for New takes that risk.
+//
 // # Errors
 //
 // Only a GET that finds no key gives an error matching store.ErrNotFound.
@@ -89,12 +95,21 @@
 // and query parameters such as dial_timeout, read_timeout, max_retries and
 // pool_size set the client options. The +cluster forms follow
 // redis.ParseClusterURL with the scheme's "+cluster" removed: the host and
-// every addr parameter are seed nodes. On top of these, the store takes
-// three parameters of its own:
+// every addr parameter are seed nodes. Their path must be empty or /0, and
+// read_only, route_by_latency and route_randomly are refused (see
+// "Cluster"). On top of these, the store takes parameters of its own:
 //
 //	prefix                   Options.Prefix, such as prefix=site: (query-escape '&', '+', '%', '#')
 //	ttl                      Options.TTL as a Go duration such as 24h; default none
 //	context_timeout_enabled  the client's ContextTimeoutEnabled; default true
+//	wait_replicas            Options.WaitReplicas; default 0 (see "Replication")
+//	wait_timeout             Options.WaitTimeout as a Go duration such as 500ms; default 1s
+//
+// dial_timeout bounds a connection attempt as a whole, TLS handshake
+// included, and a store opened by URL makes one attempt per command try
+// (go-redis's default is five): rediss:// to a server that never answers
+// fails after about dial_timeout, not five times it. Failed commands are
+// still retried max_retries times.
 //
 // A prefix given in a URL must end with ':' or '/' (see "Keys and prefix"):
 // a URL is typed into configuration, where "prefix=site" is an easy slip
@@ -109,7 +124,9 @@
 //
 // Any other parameter is rejected, with a message that names the store's
 // parameters and go-redis's refusal. A store opened by URL owns its client:
-// it implements io.Closer, and Close closes the client. Opening does not
+// it implements io.Closer, and Close closes the client; a second Close
+// returns nil, and operations after Close fail with an error matching
+// fs.ErrClosed. Opening does not
 // contact the server; a wrong address or password shows in the first
 // operation. Errors from opening never repeat the password.
 package redisstore

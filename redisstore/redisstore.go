@@ -3,6 +3,10 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,7 +30,40 @@ type Options struct {
 	// for revalidation data: see the package documentation. New panics if
 	// TTL is negative.
 	TTL time.Duration
+
+	// WaitReplicas, when positive, makes Write and Delete send WAIT after
+	// their command, in the same pipeline (one round trip), and fail with
+	// an error matching ErrNotReplicated when fewer replicas acknowledged
+	// it within WaitTimeout. See "Replication" in the package documentation
+	// for what that guarantees and what it costs.
+	WaitReplicas int
+
+	// WaitTimeout bounds the wait for WaitReplicas; zero means one second
+	// (WAIT 0, wait forever, is never sent). Keep it below the client's
+	// ReadTimeout, which bounds the whole pipeline's reply. New panics if
+	// it is negative.
+	WaitTimeout time.Duration
 }
+
+// defaultWaitTimeout is WaitTimeout's zero value.
+const defaultWaitTimeout = time.Second
+
+// ErrNotReplicated is matched by the error of a Write or Delete that the
+// master applied but fewer than Options.WaitReplicas replicas
+// acknowledged in time. A failover now could lose it; retrying the
+// operation is safe.
+var ErrNotReplicated = errors.New("redisstore: applied on the master but not confirmed replicated")
+
+// errStoreClosed is the error of an operation on a store opened by URL
+// after Close. It matches fs.ErrClosed, as the other adapters' errors do,
+// and redis.ErrClosed, which it used to be.
+var errStoreClosed error = closedError{}
+
+type closedError struct{}
+
+func (closedError) Error() string { return "redisstore: store is closed" }
+
+func (closedError) Is(target error) bool { return target == fs.ErrClosed || target == redis.ErrClosed }
 
 // Store is a store.MutableStore and store.Deleter kept in Redis, one string
 // key per name. It is safe for concurrent use, as the go-redis client is.
@@ -35,6 +72,13 @@ type Store struct {
 	prefix string
 	ttl    time.Duration
 	owned  bool // the store created client, so Close closes it
+
+	waitReplicas int
+	waitTimeout  time.Duration
+
+	closeOnce sync.Once
+	closeErr  error
+	closed    atomic.Bool // set by Close of an owned store
 }
 
 var (
@@ -56,7 +100,34 @@ func New(client redis.UniversalClient, opts Options) *Store {
 	if opts.TTL < 0 {
 		panic("redisstore: negative Options.TTL " + opts.TTL.String())
 	}
-	return &Store{client: client, prefix: opts.Prefix, ttl: opts.TTL}
+	if opts.WaitReplicas < 0 || opts.WaitTimeout < 0 {
+		panic(fmt.Sprintf("redisstore: negative Options.WaitReplicas %d or WaitTimeout %v", opts.WaitReplicas, opts.WaitTimeout))
+	}
+	s := &Store{client: client, prefix: opts.Prefix, ttl: opts.TTL, waitReplicas: opts.WaitReplicas, waitTimeout: opts.WaitTimeout}
+	if s.waitTimeout == 0 {
+		s.waitTimeout = defaultWaitTimeout
+	}
+	return s
+}
+
+// fail wraps err for op on name. Once Close of an owned store began, the
+// client's own "client is closed" becomes errStoreClosed.
+func (s *Store) fail(ctx context.Context, op, name string, err error) error {
+	if s.closed.Load() && errors.Is(err, redis.ErrClosed) {
+		err = errStoreClosed
+	}
+	return store.NewError(ctx, op, name, err)
+}
+
+// check is store.Check plus the closed state of an owned store.
+func (s *Store) check(ctx context.Context, op, name string) error {
+	if err := store.Check(ctx, op, name); err != nil {
+		return err
+	}
+	if s.closed.Load() {
+		return store.NewError(ctx, op, name, errStoreClosed)
+	}
+	return nil
 }
 
 // key is the Redis key of name. Without a prefix it is name itself, with
@@ -70,14 +141,14 @@ func (s *Store) key(name string) string {
 // gives an error matching store.ErrNotFound; a key that holds another Redis
 // type gives the server's WRONGTYPE error, which does not.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
-	if err := store.Check(ctx, store.OpRead, name); err != nil {
+	if err := s.check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	// Result hands back the string go-redis read from the wire; Bytes would
 	// only alias it, and converting that back to a string would copy it.
 	content, err := s.client.Get(ctx, s.key(name)).Result()
 	if err != nil {
-		return "", store.NewError(ctx, store.OpRead, name, notFound(err))
+		return "", s.fail(ctx, store.OpRead, name, notFound(err))
 	}
 	return content, nil
 }
@@ -85,14 +156,23 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 // Write stores content under name with one SET, which replaces a value of
 // any type and, with a TTL, sets the expiry in the same command.
 //
+// With Options.WaitReplicas, WAIT follows the SET in one pipeline.
+//
 // A Write that fails on a timeout or a cancelled context may still have been
 // applied by the server: the reply was lost, not necessarily the command.
 func (s *Store) Write(ctx context.Context, name, content string) error {
-	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+	if err := s.check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
-	if err := s.client.Set(ctx, s.key(name), content, s.ttl).Err(); err != nil {
-		return store.NewError(ctx, store.OpWrite, name, err)
+	key := s.key(name)
+	var err error
+	if s.waitReplicas > 0 {
+		err = s.waited(ctx, key, func(p redis.Pipeliner) { p.Set(ctx, key, content, s.ttl) })
+	} else {
+		err = s.client.Set(ctx, key, content, s.ttl).Err()
+	}
+	if err != nil {
+		return s.fail(ctx, store.OpWrite, name, err)
 	}
 	return nil
 }
@@ -100,23 +180,71 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 // Delete removes name with one DEL. Deleting a missing name is not an
 // error.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+	if err := s.check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
-	if err := s.client.Del(ctx, s.key(name)).Err(); err != nil {
-		return store.NewError(ctx, store.OpDelete, name, err)
+	key := s.key(name)
+	var err error
+	if s.waitReplicas > 0 {
+		err = s.waited(ctx, key, func(p redis.Pipeliner) { p.Del(ctx, key) })
+	} else {
+		err = s.client.Del(ctx, key).Err()
+	}
+	if err != nil {
+		return s.fail(ctx, store.OpDelete, name, err)
+	}
+	return nil
+}
+
+// waited sends the command cmd queues and WAIT in one pipeline, so one
+// round trip, and reports ErrNotReplicated when too few replicas
+// acknowledged. WAIT counts the replicas of the connection's own server,
+// so on a cluster the pipeline goes to the master of key's slot (a
+// cluster pipeline would send WAIT, which has no key, to any node).
+func (s *Store) waited(ctx context.Context, key string, cmd func(redis.Pipeliner)) error {
+	var c redis.Cmdable = s.client
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		node, err := cc.MasterForKey(ctx, key)
+		if err != nil {
+			return err
+		}
+		c = node
+	}
+	var wait *redis.Cmd
+	_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		cmd(p)
+		// Pipeliner has no Wait method; Do sends the same command.
+		// At least 1ms: WAIT with 0 would block forever.
+		wait = p.Do(ctx, "wait", s.waitReplicas, max(s.waitTimeout.Milliseconds(), 1))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	n, err := wait.Int64()
+	if err != nil {
+		return err
+	}
+	if n < int64(s.waitReplicas) {
+		return fmt.Errorf("%w: %d of %d replicas acknowledged within %v", ErrNotReplicated, n, s.waitReplicas, s.waitTimeout)
 	}
 	return nil
 }
 
 // Close closes the client when the store created it, that is when it was
-// opened with store.Open. For a store built with New it does nothing and
-// returns nil: the caller's client stays open.
+// opened with store.Open; later operations then fail with an error
+// matching fs.ErrClosed, and a second Close returns nil, as with the other
+// adapters. For a store built with New it does nothing and returns nil:
+// the caller's client stays open.
 func (s *Store) Close() error {
 	if !s.owned {
 		return nil
 	}
-	return s.client.Close()
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		s.closeErr = s.client.Close()
+	})
+	return s.closeErr
 }
 
 // notFound is the one place that decides what a missing name is: the nil

@@ -2,8 +2,10 @@ package redisstore
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -28,10 +30,17 @@ const (
 	queryPrefix         = "prefix"
 	queryTTL            = "ttl"
 	queryContextTimeout = "context_timeout_enabled"
+	queryWaitReplicas   = "wait_replicas"
+	queryWaitTimeout    = "wait_timeout"
 )
 
 // ownParams lists the store's own parameters, for error messages.
-const ownParams = queryPrefix + ", " + queryTTL + " and " + queryContextTimeout
+const ownParams = queryPrefix + ", " + queryTTL + ", " + queryContextTimeout + ", " + queryWaitReplicas + " and " + queryWaitTimeout
+
+// replicaReads are the cluster parameters that send reads to replicas,
+// where a name written a moment ago may not have arrived yet and would
+// read as store.ErrNotFound.
+var replicaReads = []string{"read_only", "route_by_latency", "route_randomly"}
 
 func init() {
 	for _, scheme := range []string{SchemeRedis, SchemeRedisTLS, SchemeCluster, SchemeClusterTLS} {
@@ -64,14 +73,23 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 			return nil, parseError(err, u)
 		}
 		o.ContextTimeoutEnabled = opts.contextTimeout
+		o.DialerRetries = 1 // see boundedDialer
+		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
 		client = redis.NewClient(o)
 	case SchemeCluster, SchemeClusterTLS:
+		if err := clusterOnly(u, rest); err != nil {
+			return nil, err
+		}
 		rest.Scheme = strings.TrimSuffix(scheme, "+cluster")
 		o, err := redis.ParseClusterURL(rest.String())
 		if err != nil {
 			return nil, parseError(err, u)
 		}
 		o.ContextTimeoutEnabled = opts.contextTimeout
+		if !rest.Query().Has("dialer_retries") {
+			o.DialerRetries = 1
+		}
+		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
 		client = redis.NewClusterClient(o)
 	default:
 		return nil, fmt.Errorf("redisstore: unsupported URL scheme %q", u.Scheme)
@@ -79,6 +97,44 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	s := New(client, opts.Options)
 	s.owned = true
 	return s, nil
+}
+
+// clusterOnly refuses what a cluster URL may say but a cluster cannot do
+// safely: a database other than 0 (a cluster has only database 0, so
+// go-redis ignores the path and two stores meant to be apart would share
+// every key), and reads from replicas. rest is u without the store's own
+// parameters.
+func clusterOnly(u, rest *url.URL) error {
+	if p := u.Path; p != "" && p != "/" && p != "/0" {
+		return fmt.Errorf("redisstore: %s URL path %q: a Redis Cluster has only database 0; give an empty path or /0, and keep stores apart with prefix=", u.Scheme, p)
+	}
+	q := rest.Query()
+	for _, param := range replicaReads {
+		if q.Has(param) {
+			return fmt.Errorf("redisstore: %s URL parameter %q is refused: it sends reads to replicas, where a name written a moment ago may still be missing and would read as not found; build the client yourself and use New to take that risk", u.Scheme, param)
+		}
+	}
+	return nil
+}
+
+// boundedDialer dials with one timeout for the TCP connection and the TLS
+// handshake together, and honours the context throughout: go-redis's own
+// dialer uses tls.DialWithDialer, which ignores the context. go-redis dials
+// up to DialerRetries (default 5) times per command; a store opened by URL
+// dials once, so that dial_timeout bounds a connection attempt to a silent
+// server instead of five times it. A refused connection is still retried
+// by the command's max_retries.
+func boundedDialer(timeout time.Duration, cfg *tls.Config) func(context.Context, string, string) (net.Conn, error) {
+	if timeout == 0 {
+		timeout = 5 * time.Second // go-redis's default
+	}
+	// The keep-alive of go-redis's default dialer.
+	nd := &net.Dialer{Timeout: timeout, KeepAliveConfig: net.KeepAliveConfig{Enable: true, Idle: 30 * time.Second, Interval: 5 * time.Second, Count: 3}}
+	if cfg == nil {
+		return nd.DialContext
+	}
+	td := &tls.Dialer{NetDialer: nd, Config: cfg}
+	return td.DialContext
 }
 
 // storeOptions takes this package's own query parameters out of u. It
@@ -90,7 +146,7 @@ func storeOptions(u *url.URL) (urlOptions, *url.URL, error) {
 	if err != nil {
 		return opts, nil, fmt.Errorf("redisstore: invalid URL query: %v", redact(err, u))
 	}
-	for _, param := range []string{queryPrefix, queryTTL, queryContextTimeout} {
+	for _, param := range []string{queryPrefix, queryTTL, queryContextTimeout, queryWaitReplicas, queryWaitTimeout} {
 		vs, ok := q[param]
 		if !ok {
 			continue
@@ -120,6 +176,18 @@ func storeOptions(u *url.URL) (urlOptions, *url.URL, error) {
 				return opts, nil, fmt.Errorf("redisstore: URL parameter context_timeout_enabled=%q is not true or false", v)
 			}
 			opts.contextTimeout = b
+		case queryWaitReplicas:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return opts, nil, fmt.Errorf("redisstore: URL parameter wait_replicas=%q is not a number of replicas, zero or more", v)
+			}
+			opts.WaitReplicas = n
+		case queryWaitTimeout:
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return opts, nil, fmt.Errorf("redisstore: URL parameter wait_timeout=%q is not a duration of zero or more, such as 1s", v)
+			}
+			opts.WaitTimeout = d
 		}
 	}
 	rest := *u

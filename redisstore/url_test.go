@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"net/url"
 	"slices"
 	"strings"
@@ -115,9 +116,20 @@ func TestCloseOwnedClient(t *testing.T) {
 	if err := closer.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	_, err = s.Read(ctx, "page")
-	if !errors.Is(err, redis.ErrClosed) || errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Read after Close = %v; want an error matching redis.ErrClosed and not store.ErrNotFound", err)
+	// Item 8: a second Close is nil, as with every other adapter, and
+	// operations fail with fs.ErrClosed inside a *store.Error.
+	if err := closer.Close(); err != nil {
+		t.Errorf("second Close = %v; want nil", err)
+	}
+	for op, err := range map[string]error{
+		"Read":   func() error { _, err := s.Read(ctx, "page"); return err }(),
+		"Write":  s.Write(ctx, "page", "y"),
+		"Delete": s.(store.Deleter).Delete(ctx, "page"),
+	} {
+		var se *store.Error
+		if !errors.Is(err, fs.ErrClosed) || !errors.Is(err, redis.ErrClosed) || errors.Is(err, store.ErrNotFound) || !errors.As(err, &se) {
+			t.Errorf("%s after Close = %v; want a *store.Error matching fs.ErrClosed (and redis.ErrClosed), not store.ErrNotFound", op, err)
+		}
 	}
 }
 
@@ -139,7 +151,17 @@ func TestOpenURLErrors(t *testing.T) {
 		{"bad query", "redis://:" + secret + "@127.0.0.1:1/0?prefix=%zz", "invalid URL query"},
 		{"bad URL", "redis://:" + secret + "@127.0.0.1:port/0", "cannot parse store URL"},
 		{"unknown parameter names ours", "redis://:" + secret + "@127.0.0.1:1/0?colour=blue&size=9",
-			`unknown URL query parameters "colour", "size" (redisstore takes prefix, ttl and context_timeout_enabled`},
+			`unknown URL query parameters "colour", "size" (redisstore takes prefix, ttl, context_timeout_enabled, wait_replicas and wait_timeout`},
+		// Item 3: a cluster has database 0 only.
+		{"cluster database 1", "redis+cluster://:" + secret + "@127.0.0.1:1/1", `path "/1": a Redis Cluster has only database 0`},
+		{"cluster database 2 TLS", "rediss+cluster://:" + secret + "@127.0.0.1:1/2?addr=127.0.0.1:2", `path "/2": a Redis Cluster has only database 0`},
+		{"cluster bad path", "redis+cluster://:" + secret + "@127.0.0.1:1/0/1", `a Redis Cluster has only database 0`},
+		// Item 13: no reads from replicas, which lag behind.
+		{"cluster read_only", "redis+cluster://:" + secret + "@127.0.0.1:1?read_only=true", `"read_only" is refused: it sends reads to replicas`},
+		{"cluster route_by_latency", "redis+cluster://:" + secret + "@127.0.0.1:1/0?route_by_latency=true", `"route_by_latency" is refused`},
+		{"cluster route_randomly", "rediss+cluster://:" + secret + "@127.0.0.1:1?route_randomly=1", `"route_randomly" is refused`},
+		{"bad wait_replicas", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=one", `wait_replicas="one"`},
+		{"negative wait_timeout", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=1&wait_timeout=-1s", `wait_timeout="-1s"`},
 		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `prefix="site" must end with ':' or '/' (such as "site:")`},
 		{"bad context_timeout_enabled", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=maybe", `context_timeout_enabled="maybe" is not true or false`},
 		{"context_timeout_enabled twice", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=true&context_timeout_enabled=false", `"context_timeout_enabled" given 2 times`},
@@ -157,6 +179,19 @@ func TestOpenURLErrors(t *testing.T) {
 				t.Errorf("store.Open(%s) error %q contains the password", tc.desc, err)
 			}
 		})
+	}
+}
+
+// TestOpenClusterURLDatabaseZero (item 3): the paths that do mean
+// database 0 stay accepted; opening does not connect.
+func TestOpenClusterURLDatabaseZero(t *testing.T) {
+	for _, path := range []string{"", "/", "/0"} {
+		s, err := store.Open(t.Context(), "redis+cluster://127.0.0.1:1"+path+"?read_timeout=1s")
+		if err != nil {
+			t.Errorf("store.Open with cluster path %q: %v; want it accepted", path, err)
+			continue
+		}
+		s.(io.Closer).Close()
 	}
 }
 
