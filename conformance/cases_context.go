@@ -30,6 +30,9 @@ func contextCases() []testCase {
 		{"DeadlineExceededWrite", func(t *testing.T, newStore newStoreFunc) {
 			testDoneWrite(t, newStore, expired(t), context.DeadlineExceeded)
 		}},
+		{"DeadlineExceededDelete", func(t *testing.T, newStore newStoreFunc) {
+			testDoneDelete(t, newStore, expired(t), context.DeadlineExceeded)
+		}},
 	}
 }
 
@@ -79,7 +82,7 @@ func testDoneWrite(t *testing.T, newStore newStoreFunc, ctx context.Context, wan
 	wantNotFound(t, s, fresh, "its only Write had a done context and failed")
 }
 
-// testDoneDelete deletes a present name with a canceled context: the call
+// testDoneDelete deletes a present name with a done context: the call
 // fails and the value stays.
 func testDoneDelete(t *testing.T, newStore newStoreFunc, ctx context.Context, want error) {
 	s := newStore(t)

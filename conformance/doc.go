@@ -118,18 +118,26 @@
 // across crashes, and how many round trips an operation makes, are also the
 // adapter's own tests.
 //
-// # Fault tests
+// # The failure half: RunHarness
 //
-// Only an adapter's own tests know how to break its backend: stop the
-// server, give a wrong password, drop the table. ExpectFailure checks the
-// contract's side of such a test: the error is not ErrNotFound, is a
-// *store.Error for the operation and name, and does not repeat a secret.
-// ExpectRecovery checks that the same store works again once the backend is
-// back:
+// An outage, a wrong credential, a missing bucket or table is never
+// ErrNotFound; one operation is one request; a store recovers by itself.
+// RunHarness checks these too, given a Harness with the capabilities an
+// adapter can offer: Misconfigured (a store whose bucket, table or
+// credentials are wrong), Outage (a store and the Switch that takes its
+// backend away, such as a faultproxy.Proxy in front of the server) and
+// Requests (a store and a count of the requests it sent). A capability left
+// nil skips its cases; Run(t, newStore) is RunHarness with NewStore alone.
 //
-//	proxy.Stop()
-//	_, err := s.Read(ctx, "page")
-//	conformance.ExpectFailure(t, "Read with the server down", err, store.OpRead, "page", password)
-//	proxy.Start()
-//	conformance.ExpectRecovery(t, s, "page", "before")
+//	conformance.RunHarness(t, conformance.Harness{
+//		NewStore: newStore,
+//		Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
+//			p := faultproxy.New(tb, serverAddr)
+//			return newStoreAt(tb, p.Addr()), p
+//		},
+//		Secrets: []string{password},
+//	})
+//
+// ExpectFailure and ExpectRecovery are the checks these cases make, for an
+// adapter's own fault tests of what no harness can stage.
 package conformance
