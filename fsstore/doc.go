@@ -20,7 +20,9 @@
 // and, on Linux, the parent directories it leaves empty.
 //
 // Because a name is a path, the store cannot hold both "a" and "a/b": the
-// second write fails with store.ErrConflict and the first value stays. A
+// second write fails with store.ErrConflict and the first value stays. An
+// empty directory holds no value (a failed or crashed write beneath it can
+// leave one): a write of its name removes it and succeeds. A
 // read of "a/b" while "a" is a file, or of "a" while it is a directory,
 // gives store.ErrNotFound.
 //
@@ -38,8 +40,14 @@
 // never a mix and never an empty file; a crash at any moment leaves the old
 // or the new content. When Write returns nil the content survives a power
 // loss. (On the os.Root fallback described below, directories created for
-// a first write beneath them are not fsynced into their parents.) WithoutSync drops the fsyncs: writes stay atomic for readers and
-// process crashes, but a power loss may lose recent writes.
+// a first write beneath them are not fsynced into their parents.) New
+// fsyncs the parent of each directory it creates. WithoutSync drops the
+// fsyncs: writes stay atomic for readers and process crashes, but a power
+// loss may lose recent writes.
+//
+// When only the last fsync of the directory fails, after the rename (or
+// the unlink, for Delete), the error matches ErrNotDurable: the new value
+// is visible (or the name is gone); its durability is unknown.
 //
 // A context cancelled before the rename makes Write remove its temp file
 // and return the context's error, leaving the old value.
@@ -50,16 +58,17 @@
 // the directory of the name being written. The backslash makes them names
 // that no store name can refer to (store.ValidateName rejects backslashes),
 // so they are never visible as values, even when left behind; IsTempFile
-// recognises them. (On Windows, which forbids backslashes in file names,
-// the prefix is ".mstore-tmp-".)
+// recognises exactly this form. (On Windows, which forbids backslashes in
+// file names, the prefix is ".mstore-tmp-", and the store refuses with
+// store.ErrInvalidName any name with a segment of that form.)
 //
 // Every failed write removes its temp file. Only a crash of the process or
 // the machine between creating it and renaming it leaves one behind. The
 // store never sweeps them itself, because it cannot tell an abandoned temp
-// file from one that another process is still writing; remove old ones at
-// startup or from cron, for example with
-//
-//	find DIR -name '.mstore-tmp*' -mmin +60 -delete
+// file from one that another process is still writing. Remove old ones at
+// startup or from cron with RemoveStaleTemp or `mstore clean-temp`, which
+// remove only what IsTempFile matches. A shell pattern such as
+// '.mstore-tmp*' would also match values such as ".mstore-tmp-report.json".
 //
 // # Containment and symbolic links
 //

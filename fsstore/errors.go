@@ -33,6 +33,18 @@ var ErrSymlink = errors.New("fsstore: the path of the name goes through a symbol
 // forever. Recreate the store with New.
 var ErrStoreDirGone = errors.New("fsstore: the store directory was removed")
 
+// ErrNotDurable is matched (with errors.Is) by the error of a Write or
+// Delete whose change was made but whose final directory fsync failed: the
+// new value is visible (or the name is gone, for Delete); its durability is
+// unknown. A power loss may bring the old state back. Retrying the same
+// operation is safe. The error also wraps the OS error.
+var ErrNotDurable = errors.New("fsstore: done, but not made durable")
+
+// notDurable marks an fsync failure after the change became visible.
+func notDurable(err error) error {
+	return fmt.Errorf("%w: %w", ErrNotDurable, err)
+}
+
 // errNotRegular is the cause of reading a name that is a FIFO, socket or
 // device: it exists, so it is not ErrNotFound, but it is no value either.
 var errNotRegular = errors.New("fsstore: not a regular file")
@@ -58,6 +70,9 @@ var errNotRegular = errors.New("fsstore: not a regular file")
 func (s *Store) mapError(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
+	}
+	if errors.Is(err, ErrNotDurable) {
+		return store.NewError(ctx, op, name, err) // done: never missing or a conflict
 	}
 	missing := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR)
 	if missing && s.b.dirGone() {

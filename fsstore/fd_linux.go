@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -136,7 +137,7 @@ func (b *fdFS) write(ctx context.Context, name, content string) error {
 	dir, base := splitName(name)
 	for try := 0; ; try++ {
 		err := b.writeOnce(ctx, dir, base, name, content)
-		if try < 16 && errors.Is(err, fs.ErrNotExist) {
+		if try < 16 && errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrNotDurable) {
 			continue
 		}
 		return err
@@ -171,7 +172,15 @@ func (b *fdFS) writeOnce(ctx context.Context, dir, base, name, content string) e
 		case unix.S_IFLNK:
 			return pathError("write", name, unix.ELOOP)
 		case unix.S_IFDIR:
-			return pathError("write", name, unix.EISDIR)
+			// An empty directory holds no value, only what a failed or
+			// crashed write beneath it left: remove it, or it would block
+			// the name forever. rmdir fails if it is not empty.
+			if err := unix.Unlinkat(dfd, base, unix.AT_REMOVEDIR); err != nil {
+				if err == unix.ENOTEMPTY || err == unix.EEXIST {
+					err = unix.EISDIR
+				}
+				return pathError("write", name, err)
+			}
 		}
 	}
 	tmp, fd, err := b.createTemp(dfd)
@@ -185,7 +194,11 @@ func (b *fdFS) writeOnce(ctx context.Context, dir, base, name, content string) e
 	if err != nil {
 		err = pathError("write", join(dir, tmp), err)
 	} else if err = ctx.Err(); err == nil {
-		if err = unix.Renameat(dfd, tmp, dfd, base); err != nil {
+		err = unix.Renameat(dfd, tmp, dfd, base)
+		if err == unix.EISDIR && unix.Unlinkat(dfd, base, unix.AT_REMOVEDIR) == nil {
+			err = unix.Renameat(dfd, tmp, dfd, base) // an empty directory raced in
+		}
+		if err != nil {
 			err = pathError("rename", name, err)
 		}
 	}
@@ -194,8 +207,8 @@ func (b *fdFS) writeOnce(ctx context.Context, dir, base, name, content string) e
 		return err
 	}
 	if b.sync {
-		if err := unix.Fsync(dfd); err != nil {
-			return pathError("fsync", dir, err)
+		if err := syncDir(dir, func() error { return unix.Fsync(dfd) }); err != nil {
+			return notDurable(pathError("fsync", dir, err))
 		}
 	}
 	return nil
@@ -271,7 +284,8 @@ func (b *fdFS) mkdirAll(dir string) error {
 		elem := dir[start:end]
 		err := unix.Mkdirat(fd, elem, b.dirPerm)
 		if err == nil && b.sync {
-			err = unix.Fsync(fd)
+			parentFD := fd
+			err = syncDir(strings.TrimSuffix(dir[:start], "/"), func() error { return unix.Fsync(parentFD) })
 		}
 		if err != nil && err != unix.EEXIST {
 			return pathError("mkdir", dir[:end], err)
@@ -303,6 +317,8 @@ func (b *fdFS) remove(name string) error {
 	if err := b.unlink(dir, base, 0); err != nil {
 		return err
 	}
+	// Removing emptied parents is tidying: its failures are not the
+	// caller's, whose value is gone.
 	for dir != "" {
 		parent, elem := splitName(dir)
 		if b.unlink(parent, elem, unix.AT_REMOVEDIR) != nil {
@@ -325,8 +341,8 @@ func (b *fdFS) unlink(dir, base string, flags int) error {
 		return pathError("remove", join(dir, base), err)
 	}
 	if b.sync {
-		if err := unix.Fsync(dfd); err != nil {
-			return pathError("fsync", dir, err)
+		if err := syncDir(dir, func() error { return unix.Fsync(dfd) }); err != nil {
+			return notDurable(pathError("fsync", dir, err))
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 
 	"github.com/mutablestore/mutablestore/store"
 )
@@ -80,7 +82,7 @@ func New(dir string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(&c)
 	}
-	if err := os.MkdirAll(dir, c.dirPerm); err != nil {
+	if err := mkdirAllSync(dir, c.dirPerm, c.sync); err != nil {
 		return nil, fmt.Errorf("fsstore: create store directory %q: %w", dir, err)
 	}
 	var b backend
@@ -109,7 +111,7 @@ func (s *Store) Close() error { return s.b.close() }
 // store.ErrNotFound; permission and I/O errors do not, and neither does a
 // store whose directory was removed (ErrStoreDirGone).
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
-	if err := store.Check(ctx, store.OpRead, name); err != nil {
+	if err := check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	content, err := s.b.read(name)
@@ -125,7 +127,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 // leaves the existing value in place. A context cancelled before the final
 // rename leaves the old value.
 func (s *Store) Write(ctx context.Context, name, content string) error {
-	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+	if err := check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
 	return s.mapError(ctx, store.OpWrite, name, s.b.write(ctx, name, content))
@@ -135,8 +137,66 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 // directory, is not an error; a store whose directory was removed is
 // (ErrStoreDirGone).
 func (s *Store) Delete(ctx context.Context, name string) error {
-	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+	if err := check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
 	return s.mapError(ctx, store.OpDelete, name, s.b.remove(name))
+}
+
+// check is store.Check plus, on Windows, the names reserved for temp files.
+func check(ctx context.Context, op, name string) error {
+	if err := store.Check(ctx, op, name); err != nil {
+		return err
+	}
+	if reservedTempNames && hasTempSegment(name) {
+		return store.NewError(ctx, op, name, fmt.Errorf("%w: a segment of the name is reserved for fsstore temp files", store.ErrInvalidName))
+	}
+	return nil
+}
+
+// syncDir fsyncs a directory through fsync; dir names it, relative to the
+// store (or an OS path, from New). It is a variable so that tests can count
+// the syncs and inject failures.
+var syncDir = func(dir string, fsync func() error) error { return fsync() }
+
+// mkdirAllSync is os.MkdirAll that, with sync, also fsyncs the parent of
+// each directory it created, so that the store directory survives a power
+// loss. (Windows cannot fsync a directory.)
+func mkdirAllSync(dir string, perm fs.FileMode, sync bool) error {
+	var created []string // missing before MkdirAll, deepest first
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		created = append(created, d)
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	if err := os.MkdirAll(dir, perm); err != nil {
+		return err
+	}
+	if !sync || runtime.GOOS == "windows" {
+		return nil
+	}
+	for i := len(created) - 1; i >= 0; i-- {
+		parent := filepath.Dir(created[i])
+		err := syncDir(parent, func() error {
+			f, err := os.Open(parent)
+			if err != nil {
+				return err
+			}
+			err = f.Sync()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sync %q: %w", parent, err)
+		}
+	}
+	return nil
 }

@@ -7,3 +7,6 @@ package fsstore
 // a temp file, even one left behind by a crash, is never visible as a value
 // and never collides with one, including names such as ".well-known/x".
 const tempPrefix = `.mstore-tmp\`
+
+// reservedTempNames is false: no valid name can reach a temp file here.
+const reservedTempNames = false

@@ -3,7 +3,10 @@
 package fsstore
 
 // tempPrefix starts every temp file name. Windows forbids every character
-// that store.ValidateName rejects, so here a temp name is a valid store name
-// in principle; the random suffix makes a collision with a real name, and
-// reading a temp file by name, practically impossible.
+// that store.ValidateName rejects, so here the form of a temp name is
+// reserved instead: checkReserved refuses names with such a segment.
 const tempPrefix = ".mstore-tmp-"
+
+// reservedTempNames: names that Windows would resolve to a temp file are
+// refused, so IsTempFile never matches a value.
+const reservedTempNames = true

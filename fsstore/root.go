@@ -61,7 +61,7 @@ func (b *rootFS) read(name string) (string, error) {
 func (b *rootFS) write(ctx context.Context, name, content string) error {
 	for try := 0; ; try++ {
 		err := b.writeOnce(ctx, name, content)
-		if try < 16 && errors.Is(err, fs.ErrNotExist) {
+		if try < 16 && errors.Is(err, fs.ErrNotExist) && !errors.Is(err, ErrNotDurable) {
 			continue
 		}
 		return err
@@ -80,7 +80,7 @@ func (b *rootFS) dirGone() bool {
 }
 
 func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
-	dir, _ := splitName(name)
+	dir, base := splitName(name)
 	if dir != "" {
 		if err := b.root.MkdirAll(dir, b.dirPerm); err != nil {
 			return err
@@ -93,7 +93,14 @@ func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
 		case fi.Mode()&fs.ModeSymlink != 0:
 			return pathError("write", name, syscall.ELOOP)
 		case fi.IsDir():
-			return &fs.PathError{Op: "write", Path: name, Err: syscall.EISDIR}
+			// An empty directory is what a failed write beneath it
+			// left; remove it as fdFS does. rmdir fails if not empty.
+			if err := b.rmdir(dir, base); err != nil {
+				if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) || errors.Is(err, errors.ErrUnsupported) {
+					err = syscall.EISDIR
+				}
+				return &fs.PathError{Op: "write", Path: name, Err: err}
+			}
 		}
 	}
 	tmp, f, err := b.createTemp(dir)
@@ -112,13 +119,18 @@ func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
 	}
 	if err == nil {
 		err = b.root.Rename(tmp, name)
+		if errors.Is(err, syscall.EISDIR) && b.rmdir(dir, base) == nil {
+			err = b.root.Rename(tmp, name) // an empty directory raced in
+		}
 	}
 	if err != nil {
 		b.root.Remove(tmp)
 		return err
 	}
 	if b.sync && runtime.GOOS != "windows" { // Windows cannot fsync a directory
-		return b.syncDir(dir)
+		if err := b.syncDir(dir); err != nil {
+			return notDurable(err)
+		}
 	}
 	return nil
 }
@@ -142,7 +154,7 @@ func (b *rootFS) syncDir(dir string) error {
 	if err != nil {
 		return err
 	}
-	err = d.Sync()
+	err = syncDir(dir, d.Sync)
 	if cerr := d.Close(); err == nil {
 		err = cerr
 	}
@@ -161,5 +173,29 @@ func (b *rootFS) remove(name string) error {
 	if fi.IsDir() {
 		return nil
 	}
-	return b.root.Remove(name)
+	if err := b.root.Remove(name); err != nil {
+		return err
+	}
+	if b.sync && runtime.GOOS != "windows" {
+		dir, _ := splitName(name)
+		if err := b.syncDir(dir); err != nil {
+			return notDurable(err)
+		}
+	}
+	return nil
+}
+
+// rmdir removes the directory base in dir if it is empty. os.Root has no
+// rmdir (its Remove also unlinks a file, which could be a value a
+// concurrent write just put there), so it works on the parent's handle.
+func (b *rootFS) rmdir(dir, base string) error {
+	if dir == "" {
+		dir = "."
+	}
+	d, err := b.root.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return rmdirAt(d, base)
 }

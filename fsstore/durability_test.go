@@ -1,0 +1,186 @@
+//go:build !windows
+
+package fsstore_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/mutablestore/mutablestore/fsstore"
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// syncBackends are the two backends with fsync on.
+var syncBackends = []struct {
+	name string
+	opts []fsstore.Option
+}{
+	{"openat2", nil},
+	{"osroot", []fsstore.Option{fsstore.WithOSRoot()}},
+}
+
+func newSyncStore(t *testing.T, opts []fsstore.Option) *fsstore.Store {
+	s := newStore(t, opts...)
+	if len(opts) == 0 && !fsstore.UsesOpenat2(s) {
+		t.Skip("openat2 is unavailable here")
+	}
+	return s
+}
+
+// failSyncs makes every directory fsync fail with EIO while *on is true.
+func failSyncs(t *testing.T, on *atomic.Bool) {
+	fsstore.SetSyncDir(t, func(dir string, fsync func() error) error {
+		if on.Load() {
+			return syscall.EIO
+		}
+		return fsync()
+	})
+}
+
+func wantNotDurable(t *testing.T, what string, err error, op string) {
+	t.Helper()
+	var se *store.Error
+	if !errors.Is(err, fsstore.ErrNotDurable) || !errors.Is(err, syscall.EIO) || !errors.As(err, &se) || se.Op != op ||
+		errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
+		t.Errorf("%s with a failing directory fsync = %v; want a *store.Error for %s matching ErrNotDurable and EIO", what, err, op)
+	}
+}
+
+// Item 5: a failed fsync after the rename (or unlink) reports ErrNotDurable.
+func TestNotDurable(t *testing.T) {
+	for _, b := range syncBackends {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := t.Context()
+			s := newSyncStore(t, b.opts)
+			for _, name := range []string{"top", "dir/sub/value"} {
+				mustWrite(t, s, name, "old")
+			}
+			var fail atomic.Bool
+			failSyncs(t, &fail)
+			fail.Store(true)
+			for _, name := range []string{"top", "dir/sub/value"} {
+				wantNotDurable(t, "Write("+name+")", s.Write(ctx, name, "new"), store.OpWrite)
+				wantRead(t, s, name, "new")
+				wantNotDurable(t, "Delete("+name+")", s.Delete(ctx, name), store.OpDelete)
+				if _, err := s.Read(ctx, name); !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("Read(%s) after a not-durable Delete = %v; want ErrNotFound", name, err)
+				}
+			}
+			fail.Store(false)
+			mustWrite(t, s, "top", "again")
+			if tmps := tempFiles(t, s.Dir()); len(tmps) != 0 {
+				t.Errorf("temp files left: %q", tmps)
+			}
+		})
+	}
+}
+
+// Item 6: an empty directory at a name does not block a write of it; a
+// non-empty one is still a conflict.
+func TestEmptyDirectoryInTheWay(t *testing.T) {
+	for _, v := range append(slices.Clone(variants), struct {
+		name string
+		opts []fsstore.Option
+	}{"osroot-durable", []fsstore.Option{fsstore.WithOSRoot()}}) {
+		t.Run(v.name, func(t *testing.T) {
+			ctx := t.Context()
+			s := newStore(t, v.opts...)
+
+			// As a crash in the middle of Write("a/b/c") leaves it.
+			if err := os.MkdirAll(filepath.Join(s.Dir(), "a", "b"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			mustWrite(t, s, "a/b", "value of a/b")
+			wantRead(t, s, "a/b", "value of a/b")
+
+			// As a cancelled Write("c/d/e") leaves it.
+			lc := &lateCancel{Context: ctx, live: 1}
+			if err := s.Write(lc, "c/d/e", "x"); !errors.Is(err, lc.Err()) {
+				t.Fatalf("cancelled Write = %v", err)
+			}
+			if fi, err := os.Stat(filepath.Join(s.Dir(), "c", "d")); err != nil || !fi.IsDir() {
+				t.Fatalf("cancelled write left no directory c/d (%v): the test proves nothing", err)
+			}
+			mustWrite(t, s, "c/d", "value of c/d")
+			wantRead(t, s, "c/d", "value of c/d")
+
+			// Not empty: a conflict, and the nested value stays.
+			mustWrite(t, s, "n/m/k", "nested")
+			for _, name := range []string{"n/m", "n"} {
+				if err := s.Write(ctx, name, "x"); !errors.Is(err, store.ErrConflict) {
+					t.Errorf("Write(%s) over a non-empty directory = %v; want ErrConflict", name, err)
+				}
+			}
+			wantRead(t, s, "n/m/k", "nested")
+			if tmps := tempFiles(t, s.Dir()); len(tmps) != 0 {
+				t.Errorf("temp files left: %q", tmps)
+			}
+		})
+	}
+}
+
+// Item 6, with an injected fsync failure while Write creates directories
+// (only openat2 fsyncs the directories it creates).
+func TestEmptyDirectoryAfterFailedMkdir(t *testing.T) {
+	ctx := t.Context()
+	s := newSyncStore(t, nil)
+	var fail atomic.Bool
+	failSyncs(t, &fail)
+	fail.Store(true)
+	if err := s.Write(ctx, "f/g/h", "x"); err == nil || errors.Is(err, fsstore.ErrNotDurable) {
+		t.Fatalf("Write with failing mkdir fsyncs = %v; want a failure before the rename", err)
+	}
+	fail.Store(false)
+	if _, err := os.Stat(filepath.Join(s.Dir(), "f")); err != nil {
+		t.Fatalf("failed write left no directory f (%v): the test proves nothing", err)
+	}
+	mustWrite(t, s, "f", "value of f")
+	wantRead(t, s, "f", "value of f")
+}
+
+// Item 7: New fsyncs the parent of each directory it creates, and only
+// with sync on.
+func TestNewSyncsCreatedParents(t *testing.T) {
+	for _, b := range syncBackends {
+		t.Run(b.name, func(t *testing.T) {
+			var synced []string
+			fsstore.SetSyncDir(t, func(dir string, fsync func() error) error {
+				if filepath.IsAbs(dir) {
+					synced = append(synced, dir)
+				}
+				return fsync()
+			})
+			base := t.TempDir()
+			dir := filepath.Join(base, "x", "y", "z")
+			open := func(dir string, opts ...fsstore.Option) {
+				s, err := fsstore.New(dir, append(slices.Clone(b.opts), opts...)...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.Close()
+			}
+			open(dir)
+			want := []string{base, filepath.Join(base, "x"), filepath.Join(base, "x", "y")}
+			if !slices.Equal(synced, want) {
+				t.Errorf("New synced %q; want the parents of the created directories, %q", synced, want)
+			}
+			synced = nil
+			open(dir)
+			if len(synced) != 0 {
+				t.Errorf("New of an existing directory synced %q; want nothing", synced)
+			}
+			open(filepath.Join(base, "p", "q"), fsstore.WithoutSync())
+			if len(synced) != 0 {
+				t.Errorf("New WithoutSync synced %q; want nothing", synced)
+			}
+			if fi, err := os.Stat(filepath.Join(base, "p", "q")); err != nil || !fi.IsDir() {
+				t.Errorf("New WithoutSync did not create the directory: %v", err)
+			}
+		})
+	}
+}
