@@ -1,0 +1,292 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/mutablestore/mutablestore/cachestore"
+	"github.com/mutablestore/mutablestore/conformance"
+	"github.com/mutablestore/mutablestore/internal/testservice"
+	"github.com/mutablestore/mutablestore/redisstore"
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// invClient returns a client of the test server named clientName (so a
+// test can find and kill its connections), closed when the test ends.
+func invClient(t testing.TB, clientName string) *redis.Client {
+	t.Helper()
+	o, err := redis.ParseURL(testservice.RedisURL(t))
+	if err != nil {
+		t.Fatalf("parse testservice.RedisURL: %v", err)
+	}
+	o.ClientName = clientName
+	c := redis.NewClient(o)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// invPrefix returns a fresh key prefix whose keys are deleted at the end.
+func invPrefix(t testing.TB, c *redis.Client) string {
+	t.Helper()
+	prefix := testservice.UniqueName(t, "inv") + ":"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		keys, _ := c.Keys(ctx, prefix+"*").Result()
+		for _, k := range keys {
+			c.Del(ctx, k)
+		}
+	})
+	return prefix
+}
+
+// readCounter counts the backend's Reads.
+type readCounter struct {
+	*redisstore.Store
+	reads atomic.Int64
+}
+
+func (r *readCounter) Read(ctx context.Context, name string) (string, error) {
+	r.reads.Add(1)
+	return r.Store.Read(ctx, name)
+}
+
+// invCache returns a cache over backend whose invalidator subscribes on a
+// client of its own, named subName, on channel; it waits until the
+// subscription is live.
+func invCache(t testing.TB, backend store.MutableStore, channel, subName string, opts cachestore.Options) *cachestore.Store {
+	t.Helper()
+	opts.Invalidator = redisstore.NewInvalidator(invClient(t, subName), redisstore.InvalidatorOptions{Channel: channel, PingInterval: 200 * time.Millisecond})
+	if opts.MaxStale == 0 {
+		opts.MaxStale = time.Minute
+	}
+	s, err := cachestore.New(backend, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	waitLive(t, s, true)
+	return s
+}
+
+func waitLive(t testing.TB, s *cachestore.Store, want bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for s.Live() != want {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("cache Live() stayed %v for 10s", !want)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	return time.Since(start)
+}
+
+func TestInvalidatorConformance(t *testing.T) {
+	c := invClient(t, "")
+	conformance.Run(t, func(tb testing.TB) store.MutableStore {
+		prefix := invPrefix(tb, c)
+		return invCache(tb, redisstore.New(c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
+	})
+}
+
+// pair returns two caches, A and B, over one Redis backend.
+func pair(t *testing.T) (a, b *cachestore.Store, backend *readCounter, bSubName string, c *redis.Client) {
+	c = invClient(t, "")
+	prefix := invPrefix(t, c)
+	backend = &readCounter{Store: redisstore.New(c, redisstore.Options{Prefix: prefix})}
+	bSubName = testservice.UniqueName(t, "sub-b")
+	a = invCache(t, backend, prefix+"inv", "", cachestore.Options{})
+	b = invCache(t, backend, prefix+"inv", bSubName, cachestore.Options{})
+	return a, b, backend, bSubName, c
+}
+
+func TestInvalidatorPropagation(t *testing.T) {
+	a, b, _, _, _ := pair(t)
+	ctx := context.Background()
+	const writes = 1000
+	lat := make([]time.Duration, 0, writes)
+	for i := range writes {
+		// B caches the old value first, so only an invalidation can
+		// make it see the new one.
+		b.Read(ctx, "page")
+		want := fmt.Sprint("v", i)
+		if err := a.Write(ctx, "page", want); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for {
+			got, _ := b.Read(ctx, "page")
+			if got == want {
+				break
+			}
+			if time.Since(start) > 5*time.Second {
+				t.Fatalf("B still serves %q 5s after A wrote %q", got, want)
+			}
+			time.Sleep(20 * time.Microsecond) // leave the CPU to the subscriber
+		}
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	p50, p99 := lat[writes/2], lat[writes*99/100]
+	t.Logf("B serves A's write after: p50 %v, p99 %v, max %v (%d writes)", p50, p99, lat[writes-1], writes)
+	if p99 > 10*time.Millisecond {
+		t.Errorf("p99 %v; want at most 10ms", p99)
+	}
+}
+
+// killClient kills the connections of the client named name.
+func killClient(t *testing.T, c *redis.Client, name string) int {
+	t.Helper()
+	ctx := context.Background()
+	list, err := c.ClientList(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed := 0
+	for line := range strings.SplitSeq(list, "\n") {
+		var id string
+		hit := false
+		for f := range strings.FieldsSeq(line) {
+			if v, ok := strings.CutPrefix(f, "id="); ok {
+				id = v
+			}
+			if f == "name="+name {
+				hit = true
+			}
+		}
+		if hit && id != "" {
+			if err := c.Do(ctx, "CLIENT", "KILL", "ID", id).Err(); err != nil {
+				t.Fatal(err)
+			}
+			killed++
+		}
+	}
+	return killed
+}
+
+func TestInvalidatorSubscriptionKilled(t *testing.T) {
+	a, b, backend, bSub, c := pair(t)
+	ctx := context.Background()
+	if err := a.Write(ctx, "page", "v1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, b, "page", "v1")
+	if n := killClient(t, c, bSub); n == 0 {
+		t.Fatal("found no connection of B's subscription")
+	}
+	killed := time.Now()
+	noticed := waitLive(t, b, false)
+	t.Logf("B noticed the killed subscription after %v", noticed)
+	// Written behind every cache's back, after the kill: B must read it.
+	backend.Store.Write(ctx, "page", "v2")
+	if got, err := b.Read(ctx, "page"); got != "v2" || err != nil {
+		t.Errorf("B read %q, %v after the kill; want v2 (nothing older than the kill)", got, err)
+	}
+	// While down B reads through: every Read reaches the backend.
+	n := backend.reads.Load()
+	b.Read(ctx, "page")
+	b.Read(ctx, "page")
+	if backend.reads.Load()-n != 2 {
+		t.Errorf("B made %d backend Reads for 2 Reads while down; want 2", backend.reads.Load()-n)
+	}
+	back := waitLive(t, b, true)
+	t.Logf("B resubscribed %v after the kill", time.Since(killed))
+	_ = back
+	if err := a.Write(ctx, "page", "v3"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, b, "page", "v3")
+}
+
+func waitFor(t *testing.T, s *cachestore.Store, name, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := s.Read(context.Background(), name)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Read(%q) = %q 5s on; want %q", name, got, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestInvalidatorSingleFlight(t *testing.T) {
+	_, b, backend, _, _ := pair(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 64 {
+		wg.Go(func() {
+			<-start
+			if _, err := b.Read(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Read = %v; want ErrNotFound", err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if n := backend.reads.Load(); n != 1 {
+		t.Errorf("backend Reads for 64 concurrent Reads of a missing name = %d; want 1", n)
+	}
+}
+
+func TestInvalidatorDelete(t *testing.T) {
+	a, b, _, _, _ := pair(t)
+	ctx := context.Background()
+	a.Write(ctx, "p", "x")
+	waitFor(t, b, "p", "x")
+	if err := a.Delete(ctx, "p"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := b.Read(ctx, "p")
+		if errors.Is(err, store.ErrNotFound) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("B still reads the deleted name: %v", err)
+		}
+	}
+}
+
+func BenchmarkCacheHitVsGET(b *testing.B) {
+	c := invClient(b, "")
+	prefix := invPrefix(b, c)
+	ctx := context.Background()
+	content := strings.Repeat("x", 1024)
+	backend := redisstore.New(c, redisstore.Options{Prefix: prefix})
+	if err := backend.Write(ctx, "page", content); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("RawGET", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Get(ctx, prefix+"page").Result(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("CacheHit", func(b *testing.B) {
+		s := invCache(b, backend, prefix+"inv", "", cachestore.Options{})
+		s.Read(ctx, "page")
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Read(ctx, "page"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
