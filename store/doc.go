@@ -49,15 +49,12 @@
 //
 //	s, err := store.Open(ctx, "file:///var/lib/site/mutable")
 //
-// A store opened by URL owns the clients it created. Every adapter in this
-// module gives its stores a Close method, so the result of Open is an
-// io.Closer; Close releases what the store created (never a client the
-// caller passed to New) and may be called more than once. Check for
-// io.Closer when the store may come from a third-party adapter:
+// A store opened by URL owns the clients it created, and Open returns it as
+// a Store, which has Close, for every adapter, a third party's included:
 //
-//	if c, ok := s.(io.Closer); ok {
-//		defer c.Close()
-//	}
+//	s, err := store.Open(ctx, rawURL)
+//	if err != nil { ... }
+//	defer s.Close()
 //
 // # Writing an adapter
 //

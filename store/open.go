@@ -55,9 +55,10 @@ func Schemes() []string {
 // effect alone. A URL may carry credentials, so errors from Open never
 // repeat it whole: they name the scheme.
 //
-// The stores of this module's adapters implement io.Closer: Close them when
-// done to release the clients they opened.
-func Open(ctx context.Context, rawURL string) (MutableStore, error) {
+// The store owns the clients the adapter built for it: Close it when done.
+// An adapter's store that has no Close method of its own gets one that
+// releases nothing; either way, Close is safe to call twice.
+func Open(ctx context.Context, rawURL string) (Store, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, parseError(err)
@@ -88,7 +89,7 @@ func Open(ctx context.Context, rawURL string) (MutableStore, error) {
 	if s == nil {
 		return nil, fmt.Errorf("open %s store: the adapter returned no store and no error", scheme)
 	}
-	return s, nil
+	return withClose(s), nil
 }
 
 // atAfterHost reports an unescaped '@' in the path, query or fragment of a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"slices"
 	"strings"
@@ -25,6 +26,8 @@ type opened struct {
 	MutableStore
 	u *url.URL
 }
+
+func (*opened) Close() error { return nil }
 
 func recordingOpener(ctx context.Context, u *url.URL) (MutableStore, error) {
 	return &opened{u: u}, nil
@@ -227,5 +230,74 @@ func TestOpenParseErrorHidesPassword(t *testing.T) {
 		if !strings.Contains(err.Error(), "cannot parse store URL") || !strings.Contains(err.Error(), "percent-encode") {
 			t.Errorf("Open(%q) error %q; want it to say the URL does not parse and how to fix it", rawURL, err)
 		}
+	}
+}
+
+// plain is a store without Close, and plainDeleter one with Delete.
+type plain struct{ names map[string]string }
+
+func (p *plain) Read(_ context.Context, name string) (string, error) {
+	if v, ok := p.names[name]; ok {
+		return v, nil
+	}
+	return "", &Error{Op: OpRead, Name: name, Err: ErrNotFound}
+}
+
+func (p *plain) Write(_ context.Context, name, content string) error {
+	p.names[name] = content
+	return nil
+}
+
+type plainDeleter struct{ plain }
+
+func (p *plainDeleter) Delete(_ context.Context, name string) error {
+	delete(p.names, name)
+	return nil
+}
+
+func TestOpenGivesEveryStoreClose(t *testing.T) {
+	for _, tc := range []struct {
+		desc      string
+		s         MutableStore
+		canDelete bool
+	}{
+		{"without Delete", &plain{names: map[string]string{}}, false},
+		{"with Delete", &plainDeleter{plain{names: map[string]string{}}}, true},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			scheme := uniqueScheme("noclose")
+			Register(scheme, func(context.Context, *url.URL) (MutableStore, error) { return tc.s, nil })
+			s, err := Open(t.Context(), scheme+":x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := t.Context()
+			if err := s.Write(ctx, "a", "v"); err != nil {
+				t.Fatalf("Write before Close = %v", err)
+			}
+			if _, ok := s.(Deleter); ok != tc.canDelete {
+				t.Errorf("the opened store implements Deleter = %v; want %v, as the adapter's store does", ok, tc.canDelete)
+			}
+			for i := range 2 {
+				if err := s.Close(); err != nil {
+					t.Errorf("Close #%d = %v; want nil", i+1, err)
+				}
+			}
+			_, rerr := s.Read(ctx, "a")
+			werr := s.Write(ctx, "a", "w")
+			errs := []error{rerr, werr}
+			if d, ok := s.(Deleter); ok {
+				errs = append(errs, d.Delete(ctx, "a"))
+			}
+			for _, err := range errs {
+				var se *Error
+				if !errors.Is(err, fs.ErrClosed) || !errors.As(err, &se) || se.Name != "a" {
+					t.Errorf("operation after Close = %v; want a *store.Error for \"a\" matching fs.ErrClosed", err)
+				}
+			}
+			if v, _ := tc.s.Read(ctx, "a"); v != "v" {
+				t.Errorf("the adapter's store holds %q after the closed store's Write; want \"v\" (nothing passed through)", v)
+			}
+		})
 	}
 }
