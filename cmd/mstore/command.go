@@ -2,18 +2,22 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/mutablestore/mutablestore/fsstore"
 	"github.com/mutablestore/mutablestore/store"
 )
 
 // command is one parsed invocation: what to do, to which name.
 type command struct {
-	verb    string // "get", "put" or "rm"
-	name    string
-	content io.Reader // put only: CONTENT, or standard input
+	verb      string // "get", "put", "rm" or "clean-temp"
+	name      string
+	content   io.Reader     // put only: CONTENT, or standard input
+	olderThan time.Duration // clean-temp only
 }
 
 // verbs lists each command with how many arguments it takes.
@@ -24,6 +28,8 @@ var verbs = map[string]struct {
 	"get": {1, 1, "one NAME"},
 	"put": {1, 2, "a NAME and an optional CONTENT"},
 	"rm":  {1, 1, "one NAME"},
+	// clean-temp takes flags, parsed by parseCleanTemp.
+	"clean-temp": {0, 0, "no arguments besides -older-than"},
 }
 
 // parseCommand checks the arguments before any store is opened, so a typo
@@ -37,10 +43,26 @@ func parseCommand(args []string, stdin io.Reader) (command, error) {
 	if !ok {
 		return command{}, fmt.Errorf("unknown command %q", verb)
 	}
+	cmd := command{verb: verb}
+	if verb == "clean-temp" {
+		f := flag.NewFlagSet("clean-temp", flag.ContinueOnError)
+		f.SetOutput(io.Discard) // the caller prints the error and the usage
+		f.DurationVar(&cmd.olderThan, "older-than", time.Hour, "")
+		if err := f.Parse(rest); err != nil {
+			return command{}, fmt.Errorf("clean-temp: %v", err)
+		}
+		if cmd.olderThan < 0 {
+			return command{}, fmt.Errorf("clean-temp: -older-than must not be negative")
+		}
+		rest = f.Args()
+	}
 	if len(rest) < v.min || len(rest) > v.max {
 		return command{}, fmt.Errorf("%s takes %s, got %d arguments", verb, v.takes, len(rest))
 	}
-	cmd := command{verb: verb, name: rest[0], content: stdin}
+	if verb == "clean-temp" {
+		return cmd, nil
+	}
+	cmd.name, cmd.content = rest[0], stdin
 	if len(rest) == 2 {
 		cmd.content = strings.NewReader(rest[1])
 	}
@@ -70,6 +92,17 @@ func (c command) run(ctx context.Context, s store.MutableStore, stdout io.Writer
 			return fmt.Errorf("delete %q: this store cannot delete names", c.name)
 		}
 		return d.Delete(ctx, c.name)
+	case "clean-temp":
+		fs, ok := s.(*fsstore.Store)
+		if !ok {
+			return fmt.Errorf("clean-temp works only on file: stores")
+		}
+		n, err := fsstore.RemoveStaleTemp(fs.Dir(), c.olderThan)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "removed %d temp files older than %v\n", n, c.olderThan)
+		return err
 	}
 	panic("unreachable: parseCommand accepted verb " + c.verb)
 }

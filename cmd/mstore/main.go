@@ -6,10 +6,16 @@
 //	mstore [-store URL] [-timeout D] get NAME          print the content of NAME
 //	mstore [-store URL] [-timeout D] put NAME [CONTENT] write CONTENT, or standard input when absent
 //	mstore [-store URL] [-timeout D] rm NAME           delete NAME (a missing NAME is not an error)
+//	mstore [-store URL] clean-temp [-older-than D]     remove temp files left by crashed writes (file: stores only)
 //
 // get writes the content exactly as stored, with no newline added, so
 // `mstore get x > file` round-trips any bytes. -timeout (default 30s; 0 for
 // none) bounds opening the store and the operation together.
+//
+// clean-temp removes the temp files of a file: store that are older than
+// -older-than (default 1h; younger ones may be writes in progress) with
+// fsstore.RemoveStaleTemp, which never removes a value, and prints how many
+// it removed. Run it at startup or from cron instead of a find pattern.
 //
 // # Stores
 //
@@ -139,6 +145,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "mstore: %v\n", err)
 		return exitUsage
 	}
+	if cmd.verb == "clean-temp" {
+		if u, err := url.Parse(*storeURL); err != nil || !strings.EqualFold(u.Scheme, "file") {
+			// The scheme only: the URL may hold a password.
+			what := "this store"
+			if err == nil {
+				what = "a " + u.Scheme + ": store"
+			}
+			fmt.Fprintf(stderr, "mstore: clean-temp works only on file: stores, and -store is %s\n", what)
+			return exitUsage
+		}
+	}
 	s, err := store.Open(ctx, *storeURL)
 	if err != nil {
 		fmt.Fprintf(stderr, "mstore: %s\n", oneLine(err))
@@ -181,5 +198,7 @@ commands:
   get NAME            print the content of NAME (exit status 3 when it does not exist)
   put NAME [CONTENT]  write CONTENT, or standard input when CONTENT is absent
   rm NAME             delete NAME
+  clean-temp [-older-than D (default 1h)]
+                      remove temp files left by crashed writes (file: stores only)
 The store URL defaults to $MSTORE_URL, else ` + defaultStoreURL + `.
 `

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mutablestore/mutablestore/fsstore"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -147,5 +151,89 @@ func TestErrorsAreOneLine(t *testing.T) {
 	want := "mstore: open x-multiline store: failed to connect: 127.0.0.1:1: refused; [::1]:1: refused\n"
 	if stderr != want {
 		t.Errorf("stderr = %q; want one line %q", stderr, want)
+	}
+}
+
+// clean-temp removes exactly the stale temp files of a file store and none
+// of the values a shell pattern '.mstore-tmp*' would also match.
+func TestCleanTemp(t *testing.T) {
+	dir := t.TempDir()
+	url := "file://" + dir
+	values := []string{".mstore-tmp-report.json", "static/.mstore-tmpl.html", "static/index.html"}
+	for _, name := range values {
+		if code, _, stderr := mstore(t, nil, "", "-store", url, "put", name, "value of "+name); code != exitOK {
+			t.Fatalf("put %s: exit %d, stderr %q", name, code, stderr)
+		}
+	}
+	old := time.Now().Add(-3 * time.Hour)
+	var stale []string
+	for _, sub := range []string{"", "static"} {
+		p := filepath.Join(dir, sub, tempName(t))
+		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+		stale = append(stale, p)
+	}
+	recent := filepath.Join(dir, "static", tempName(t))
+	if err := os.WriteFile(recent, []byte("in progress"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(recent, time.Now().Add(-time.Hour), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := mstore(t, nil, "", "-store", url, "clean-temp", "-older-than", "2h")
+	if want := "removed 2 temp files older than 2h0m0s\n"; code != exitOK || stdout != want || stderr != "" {
+		t.Fatalf("clean-temp = exit %d, stdout %q, stderr %q; want 0, %q", code, stdout, stderr, want)
+	}
+	for _, p := range stale {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("stale temp file %s survived: %v", p, err)
+		}
+	}
+	if _, err := os.Lstat(recent); err != nil {
+		t.Errorf("a temp file younger than -older-than was removed: %v", err)
+	}
+	// The default, 1h, takes the one an hour old.
+	if code, stdout, _ := mstore(t, nil, "", "-store", url, "clean-temp"); code != exitOK || stdout != "removed 1 temp files older than 1h0m0s\n" {
+		t.Errorf("clean-temp (default 1h) = exit %d, %q; want it to remove the hour-old temp file", code, stdout)
+	}
+	for _, name := range values {
+		if code, got, stderr := mstore(t, nil, "", "-store", url, "get", name); code != exitOK || got != "value of "+name {
+			t.Errorf("get %s after clean-temp = exit %d, %q, %q; want the value", name, code, got, stderr)
+		}
+	}
+}
+
+// tempName returns a new name of fsstore's temp-file form.
+func tempName(t *testing.T) string {
+	tempSeq++
+	prefix := `.mstore-tmp\`
+	if runtime.GOOS == "windows" {
+		prefix = ".mstore-tmp-"
+	}
+	name := fmt.Sprintf("%s%016x", prefix, 1<<63|tempSeq)
+	if !fsstore.IsTempFile(name) {
+		t.Fatalf("%q is not a temp file name for fsstore", name)
+	}
+	return name
+}
+
+var tempSeq uint64
+
+func TestCleanTempNeedsAFileStore(t *testing.T) {
+	for _, u := range []string{"mem://", "redis://:s3cret@127.0.0.1:1/0"} {
+		code, _, stderr := mstore(t, nil, "", "-store", u, "clean-temp")
+		if code != exitUsage || !strings.Contains(stderr, "only on file: stores") || strings.Contains(stderr, "s3cret") {
+			t.Errorf("clean-temp on %s = exit %d, stderr %q; want %d, an error naming file: stores, no password", u, code, stderr, exitUsage)
+		}
+	}
+	for _, args := range [][]string{{"clean-temp", "x"}, {"clean-temp", "-older-than", "soon"}, {"clean-temp", "-older-than", "-1h"}} {
+		if code, _, _ := mstore(t, nil, "", append([]string{"-store", "file://" + t.TempDir()}, args...)...); code != exitUsage {
+			t.Errorf("mstore %q = exit %d; want %d", args, code, exitUsage)
+		}
 	}
 }
