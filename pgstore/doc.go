@@ -42,11 +42,29 @@
 //	    ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, updated_at = now()
 //	DELETE FROM t WHERE name = $1
 //
-// Each is one round trip to the server. With the pool's default query exec
-// mode (pgx.QueryExecModeCacheStatement), the first use of a statement on a
-// connection also prepares it, one extra round trip per statement and
-// connection; and pgxpool pings a connection that sat idle for more than a
-// second before lending it (pgxpool.Config.ShouldPing).
+// Each is one round trip to the server, from the first use on a new
+// connection on: every statement is sent with pgx.QueryExecModeExec,
+// whatever the pool's DefaultQueryExecMode, as the unnamed statement with
+// its parameters (Parse, Bind, Execute and Sync in one write). Nothing is
+// prepared or cached per connection. The cost is that bytea travels as hex
+// text, twice the content's size on the wire. pgxpool still pings a
+// connection that sat idle for more than a second before lending it
+// (pgxpool.Config.ShouldPing).
+//
+// # Connection poolers
+//
+// The store works unchanged, with no URL parameter or pool option, behind a
+// pooler in transaction mode such as PgBouncer (pool_mode=transaction),
+// where each transaction may run on another server connection. pgx's
+// default mode, which names a prepared statement per client connection,
+// fails there with "prepared statement ... already exists" (42P05) or
+// "does not exist" (26000); the store does not use it. That is the store's
+// statements only: queries of your own on the same pool still run in the
+// pool's mode, so set default_query_exec_mode=exec (or cache_describe, or
+// simple_protocol) in the URL for them. Run-time parameters in the URL,
+// such as search_path, are startup parameters, which PgBouncer refuses
+// unless its ignore_startup_parameters lists them; name the schema in
+// table= instead.
 //
 // # Migrations and SkipCreateTable
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"unsafe"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mutablestore/mutablestore/store"
@@ -30,6 +31,20 @@ type Options struct {
 
 // DefaultTable is the table a Store uses when Options.Table is empty.
 const DefaultTable = "mutable_store"
+
+// execMode is the pgx exec mode of every statement the store runs, passed
+// per query so that it holds whatever the pool's DefaultQueryExecMode is.
+// QueryExecModeExec sends Parse, Bind, Execute and Sync of the unnamed
+// statement in one write: one round trip, always, and no state left on the
+// server connection. The pool's default, QueryExecModeCacheStatement, names
+// statements per client connection, which a transaction-mode pooler
+// (PgBouncer) breaks: the next transaction runs on another server
+// connection ("prepared statement ... does not exist" / "already exists").
+// QueryExecModeCacheDescribe would keep binary parameters but costs a
+// Describe round trip per statement and connection; QueryExecModeDescribeExec
+// is two round trips and unsafe behind a pooler. The price of Exec is
+// bytea in hex text, twice the bytes on the wire.
+const execMode = pgx.QueryExecModeExec
 
 // Store is a store.MutableStore and store.Deleter kept in one PostgreSQL
 // table. A Store is safe for concurrent use; it holds no connection of its
@@ -83,7 +98,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 		return "", err
 	}
 	var content contentString
-	if err := s.pool.QueryRow(ctx, s.sql.read, name).Scan(&content); err != nil {
+	if err := s.pool.QueryRow(ctx, s.sql.read, execMode, name).Scan(&content); err != nil {
 		return "", s.fail(ctx, store.OpRead, name, err)
 	}
 	return string(content), nil
@@ -96,7 +111,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := store.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
-	if _, err := s.pool.Exec(ctx, s.sql.write, name, contentBytes(content)); err != nil {
+	if _, err := s.pool.Exec(ctx, s.sql.write, execMode, name, contentBytes(content)); err != nil {
 		return s.fail(ctx, store.OpWrite, name, err)
 	}
 	return nil
@@ -108,7 +123,7 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := store.Check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
-	if _, err := s.pool.Exec(ctx, s.sql.delete, name); err != nil {
+	if _, err := s.pool.Exec(ctx, s.sql.delete, execMode, name); err != nil {
 		return s.fail(ctx, store.OpDelete, name, err)
 	}
 	return nil
@@ -125,9 +140,9 @@ func (s *Store) Close() error {
 }
 
 // contentString is the scan target of Read. pgx hands a BytesScanner the
-// bytea value in its own read buffer, so converting it to a string there is
-// the only copy of the content: scanning into a []byte and then converting
-// would copy it twice.
+// bytea value without copying it again (in execMode, the buffer it decoded
+// the hex into), so converting it to a string is the one copy the store
+// adds: scanning into a []byte and then converting would add two.
 type contentString string
 
 func (c *contentString) ScanBytes(b []byte) error {
@@ -139,12 +154,12 @@ func (c *contentString) ScanBytes(b []byte) error {
 // copying it. It must be sent as a []byte, not a string: pgx sends a Go
 // string parameter in text format whatever the column type, and the server
 // would parse it as bytea's text syntax, turning a content of `\x41` into
-// "A" and rejecting a lone backslash. A []byte is sent in binary format,
-// byte for byte.
+// "A" and rejecting a lone backslash. pgx encodes a []byte as bytea (hex
+// text in execMode), which the server decodes byte for byte.
 //
 // Sharing the memory is safe because nothing writes to the slice: pgx's
-// binary bytea encoder only appends it to its own send buffer, its text
-// encoder (used by the simple protocol) only hex-encodes it, and a tracer
+// bytea encoders only hex-encode it (text) or append it to their own send
+// buffer (binary), and a tracer
 // that keeps the query arguments keeps a read-only view that the garbage
 // collector keeps alive. An empty string becomes an empty, non-nil slice,
 // because pgx sends a nil []byte as NULL.

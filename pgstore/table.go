@@ -77,7 +77,7 @@ func (s *Store) createTable(ctx context.Context) error {
 	if exists {
 		return nil
 	}
-	_, err = s.pool.Exec(ctx, s.sql.create)
+	_, err = s.pool.Exec(ctx, s.sql.create, execMode) // no arguments: pgx uses the simple protocol
 	if err == nil {
 		return nil
 	}
@@ -98,6 +98,6 @@ func (s *Store) createTable(ctx context.Context) error {
 // name through the search_path as every statement of the store does.
 func (s *Store) tableExists(ctx context.Context) (bool, error) {
 	var exists bool
-	err := s.pool.QueryRow(ctx, s.sql.exists, s.table).Scan(&exists)
+	err := s.pool.QueryRow(ctx, s.sql.exists, execMode, s.table).Scan(&exists)
 	return exists, err
 }
