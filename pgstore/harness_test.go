@@ -12,10 +12,10 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// TestHarness runs the whole contract, its failure half included: a table
+// TestConformance runs the whole contract, its failure half included: a table
 // that does not exist, a server taken away by a proxy, and the round trips
 // of each operation, counted as the client's writes on the wire.
-func TestHarness(t *testing.T) {
+func TestConformance(t *testing.T) {
 	shared := testPool(t)
 	conformance.RunHarness(t, conformance.Harness{
 		NewStore: func(tb testing.TB) store.MutableStore { return newStore(tb, shared) },

@@ -16,12 +16,6 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-func TestConformance(t *testing.T) {
-	conformance.Run(t, func(tb testing.TB) store.MutableStore {
-		return newStore(tb, testPool(tb))
-	})
-}
-
 // TestConformanceSchemaQualified runs the suite on tables named
 // "schema.table" in a schema of their own, outside the search_path.
 func TestConformanceSchemaQualified(t *testing.T) {

@@ -15,11 +15,11 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// TestHarness runs the whole contract, its failure half included, on the
+// TestConformanceHarness runs the whole contract, its failure half included, on the
 // standalone server: a wrong password, a server taken away by a proxy, and
 // the commands each operation sends, counted by a client hook (a pipeline
 // is one round trip).
-func TestHarness(t *testing.T) {
+func TestConformanceHarness(t *testing.T) {
 	password := redisPassword(t)
 	shared := newClient(t, nil)
 	failFast := func(o *redis.Options) {
