@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -99,6 +100,7 @@ func (s *shared[T]) get(start func(ctx context.Context) (T, testcontainers.Conta
 			startedMu.Lock()
 			started = append(started, c)
 			startedMu.Unlock()
+			logContainer(ctx, "started", c, err)
 		}
 		if err != nil {
 			s.err = fmt.Errorf("testcontainers: %w", err)
@@ -108,6 +110,44 @@ func (s *shared[T]) get(start func(ctx context.Context) (T, testcontainers.Conta
 	})
 	return s.value, s.err
 }
+
+// EnvContainerLog names a file to which every container started or removed is
+// appended as one line (also written to standard error, which go test shows
+// only with -v or for a failing package), so a CI log can show which
+// containers ran.
+const EnvContainerLog = "MUTABLESTORE_TEST_CONTAINER_LOG"
+
+// logContainer reports a container event with the container id and image:
+// "testservice: started container 0123456789ab (image redis:7-alpine) for
+// redisstore.test".
+func logContainer(ctx context.Context, event string, c testcontainers.Container, err error) {
+	id := c.GetContainerID()
+	if len(id) > 12 {
+		id = id[:12]
+	}
+	image := "?"
+	if event == "started" {
+		if info, ierr := c.Inspect(ctx); ierr == nil && info.Config != nil {
+			image = info.Config.Image
+		}
+		containerImages.Store(c.GetContainerID(), image)
+	} else if v, ok := containerImages.Load(c.GetContainerID()); ok {
+		image = v.(string)
+	}
+	line := fmt.Sprintf("testservice: %s container %s (image %s) for %s", event, id, image, filepath.Base(os.Args[0]))
+	if err != nil {
+		line += ": " + err.Error()
+	}
+	fmt.Fprintln(os.Stderr, line)
+	if path := os.Getenv(EnvContainerLog); path != "" {
+		if f, ferr := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); ferr == nil {
+			fmt.Fprintln(f, line)
+			f.Close()
+		}
+	}
+}
+
+var containerImages sync.Map // container id -> image, for the "removed" line
 
 // TerminateContainers stops and removes every container this package started.
 // Call it after the last test only, from TestMain (Main does): getters called
@@ -121,7 +161,9 @@ func TerminateContainers() error {
 	startedMu.Unlock()
 	var errs []error
 	for _, c := range cs {
-		errs = append(errs, testcontainers.TerminateContainer(c))
+		err := testcontainers.TerminateContainer(c)
+		logContainer(context.Background(), "removed", c, err)
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
