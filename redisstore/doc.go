@@ -55,6 +55,34 @@
 // store.ErrNotFound, so the engine renders it again. Cluster URLs refuse
 // those options; a caller who builds such a client for New takes that risk.
 //
+// # Replication
+//
+// Redis replicates asynchronously: a Write is acknowledged once the master
+// applied it, and a failover (Sentinel or Cluster) that promotes a replica
+// the write had not reached loses it, though the caller was told it
+// succeeded. Options.WaitReplicas (URL: wait_replicas=1&wait_timeout=1s)
+// sends WAIT after each SET or DEL, pipelined so that it stays one round
+// trip, and fails the operation with ErrNotReplicated when fewer replicas
+// acknowledged it within WaitTimeout. Such an error says the change is
+// applied on the master but not confirmed replicated: it may survive, or
+// vanish in a failover; the engine can retry it.
+//
+// The cost is latency: every Write and Delete waits for the slowest of the
+// replicas it counts, up to WaitTimeout, and fails while too few replicas
+// are connected (just after a failover, before the old master has resynced
+// as a replica). WAIT is not a full guarantee either: a replica that
+// acknowledged may itself not be the one promoted, and a write can still
+// be lost if the master and the replicas fail together. Configure
+// min-replicas-to-write and min-replicas-max-lag on the server as well, so
+// that an isolated master refuses writes instead of accepting ones that a
+// failover will discard. On a cluster, WAIT is sent to the master of the
+// name's slot, with the command.
+//
+// For Sentinel, build the client with redis.NewFailoverClient, which
+// follows the master through failovers, and pass it to New. Only its
+// master should serve reads: RouteByLatency, RouteRandomly or ReplicaOnly
+// would read from replicas, with the lag described under "Cluster".
+//
 // # Errors
 //
 // Only a GET that finds no key gives an error matching store.ErrNotFound.
