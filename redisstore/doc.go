@@ -78,10 +78,11 @@
 // failover will discard. On a cluster, WAIT is sent to the master of the
 // name's slot, with the command.
 //
-// For Sentinel, build the client with redis.NewFailoverClient, which
-// follows the master through failovers, and pass it to New. Only its
-// master should serve reads: RouteByLatency, RouteRandomly or ReplicaOnly
-// would read from replicas, with the lag described under "Cluster".
+// For Sentinel, open a redis+sentinel URL, or build the client with
+// redis.NewFailoverClient, which follows the master through failovers, and
+// pass it to New. Only the master should serve reads: RouteByLatency,
+// RouteRandomly or ReplicaOnly read from replicas, with the lag described
+// under "Cluster"; the URL refuses them, New leaves the risk to the caller.
 //
 // # Errors
 //
@@ -112,12 +113,14 @@
 //
 // # URLs
 //
-// Importing the package registers four schemes with store.Open:
+// Importing the package registers six schemes with store.Open:
 //
 //	redis://[[user]:password@]host[:port][/db][?option=value&...]
 //	rediss://... (TLS)
 //	redis+cluster://[[user]:password@]host:port?addr=host2:port2&addr=host3:port3[&...]
 //	rediss+cluster://... (TLS)
+//	redis+sentinel://[[user]:password@]host:port[/db]?master_name=NAME&addr=host2:port2[&password=...]
+//	rediss+sentinel://... (TLS)
 //
 // redis and rediss follow redis.ParseURL: the path is the database number,
 // and query parameters such as dial_timeout, read_timeout, max_retries and
@@ -125,7 +128,12 @@
 // redis.ParseClusterURL with the scheme's "+cluster" removed: the host and
 // every addr parameter are seed nodes. Their path must be empty or /0, and
 // read_only, route_by_latency and route_randomly are refused (see
-// "Cluster"). On top of these, the store takes parameters of its own:
+// "Cluster"). The +sentinel forms follow redis.ParseFailoverURL: the host
+// and every addr parameter are sentinels, the user information is the
+// sentinels' credentials and the password parameter the master's;
+// master_name is required, and replica_only, route_by_latency and
+// route_randomly are refused. On top of these, the store takes parameters
+// of its own:
 //
 //	prefix                   Options.Prefix, such as prefix=site: (query-escape '&', '+', '%', '#')
 //	ttl                      Options.TTL as a Go duration such as 24h; default none

@@ -28,6 +28,13 @@ func TestRedact(t *testing.T) {
 	if got := redact(orig, u); got != orig {
 		t.Errorf("redact of an error without the password = %v; want the same error", got)
 	}
+	// A sentinel URL's master password is a query parameter.
+	q, _ := url.Parse("redis://host:26379?master_name=m&password=qu%2Fery-pw")
+	for _, msg := range []string{`bad "qu/ery-pw"`, `bad "qu%2Fery-pw"`} {
+		if got := redact(errors.New(msg), q).Error(); got != `bad "xxxxx"` {
+			t.Errorf("redact(%q) with password= = %q; want %q", msg, got, `bad "xxxxx"`)
+		}
+	}
 	noPassword, _ := url.Parse("redis://host:6379/0")
 	if got := redact(orig, noPassword); got != orig {
 		t.Errorf("redact with a URL without password = %v; want the same error", got)

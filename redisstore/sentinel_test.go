@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -161,5 +162,23 @@ func TestSentinelFailover(t *testing.T) {
 		if len(w.acked) == 0 {
 			t.Errorf("%s: no Write succeeded", w.name)
 		}
+	}
+}
+
+// TestOpenSentinelURL opens the sentinels' master by URL: the sentinels'
+// password in the user information, the master's in password=.
+func TestOpenSentinelURL(t *testing.T) {
+	sen := testservice.RedisSentinel(t)
+	c := newFailoverClient(t, sen)
+	prefix := newPrefix(t, c)
+	q := url.Values{"master_name": {sen.Master}, "password": {sen.Password}, "addr": sen.Addrs[1:], "prefix": {prefix}}
+	u := url.URL{Scheme: "redis+sentinel", User: url.UserPassword("", sen.Password), Host: sen.Addrs[0], RawQuery: q.Encode()}
+	s := openStore(t, u.String())
+	ctx := t.Context()
+	if err := s.Write(ctx, "page", "x"); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	if got, err := c.Get(ctx, prefix+"page").Result(); err != nil || got != "x" {
+		t.Errorf("GET on the master = %q, %v; want %q", got, err, "x")
 	}
 }

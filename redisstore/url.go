@@ -17,12 +17,15 @@ import (
 )
 
 // URL schemes registered with store.Register. The "+cluster" forms open a
-// *redis.ClusterClient with redis.ParseClusterURL.
+// *redis.ClusterClient with redis.ParseClusterURL, the "+sentinel" forms a
+// failover client with redis.ParseFailoverURL.
 const (
-	SchemeRedis      = "redis"
-	SchemeRedisTLS   = "rediss"
-	SchemeCluster    = "redis+cluster"
-	SchemeClusterTLS = "rediss+cluster"
+	SchemeRedis       = "redis"
+	SchemeRedisTLS    = "rediss"
+	SchemeCluster     = "redis+cluster"
+	SchemeClusterTLS  = "rediss+cluster"
+	SchemeSentinel    = "redis+sentinel"
+	SchemeSentinelTLS = "rediss+sentinel"
 )
 
 // The query parameters the store takes for itself; go-redis gets the rest.
@@ -42,8 +45,11 @@ const ownParams = queryPrefix + ", " + queryTTL + ", " + queryContextTimeout + "
 // read as store.ErrNotFound.
 var replicaReads = []string{"read_only", "route_by_latency", "route_randomly"}
 
+// sentinelReplicaReads are the same for a failover client.
+var sentinelReplicaReads = []string{"replica_only", "route_by_latency", "route_randomly"}
+
 func init() {
-	for _, scheme := range []string{SchemeRedis, SchemeRedisTLS, SchemeCluster, SchemeClusterTLS} {
+	for _, scheme := range []string{SchemeRedis, SchemeRedisTLS, SchemeCluster, SchemeClusterTLS, SchemeSentinel, SchemeSentinelTLS} {
 		store.Register(scheme, openURL)
 	}
 }
@@ -91,6 +97,27 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 		}
 		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
 		client = redis.NewClusterClient(o)
+	case SchemeSentinel, SchemeSentinelTLS:
+		q := rest.Query()
+		for _, param := range sentinelReplicaReads {
+			if q.Has(param) {
+				return nil, fmt.Errorf("redisstore: %s URL parameter %q is refused: it sends reads to replicas, where a name written a moment ago may still be missing and would read as not found; build the client yourself and use New to take that risk", u.Scheme, param)
+			}
+		}
+		if q.Get("master_name") == "" {
+			return nil, fmt.Errorf("redisstore: %s URL needs master_name=, the name the sentinels monitor the master under", u.Scheme)
+		}
+		rest.Scheme = strings.TrimSuffix(scheme, "+sentinel")
+		o, err := redis.ParseFailoverURL(rest.String())
+		if err != nil {
+			return nil, parseError(err, u)
+		}
+		o.ContextTimeoutEnabled = opts.contextTimeout
+		if !q.Has("dialer_retries") {
+			o.DialerRetries = 1
+		}
+		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
+		client = redis.NewFailoverClient(o)
 	default:
 		return nil, fmt.Errorf("redisstore: unsupported URL scheme %q", u.Scheme)
 	}
@@ -226,19 +253,28 @@ func parseError(err error, u *url.URL) error {
 // may quote the URL they were given, password included; an error that did
 // gets replaced by a plain one with the password masked.
 func redact(err error, u *url.URL) error {
-	if u.User == nil {
-		return err
+	var forms []string
+	if u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			forms = append(forms, pw, url.QueryEscape(pw), url.PathEscape(pw))
+			if _, escaped, ok := strings.Cut(u.User.String(), ":"); ok {
+				forms = append(forms, escaped)
+			}
+		}
 	}
-	pw, ok := u.User.Password()
-	if !ok || pw == "" {
+	// A sentinel URL gives the master's password as a parameter.
+	if q, qerr := url.ParseQuery(u.RawQuery); qerr == nil {
+		for _, pw := range q["password"] {
+			if pw != "" {
+				forms = append(forms, pw, url.QueryEscape(pw), url.PathEscape(pw))
+			}
+		}
+	}
+	if len(forms) == 0 {
 		return err
 	}
 	msg := err.Error()
 	clean := msg
-	forms := []string{pw, url.QueryEscape(pw), url.PathEscape(pw)}
-	if _, escaped, ok := strings.Cut(u.User.String(), ":"); ok {
-		forms = append(forms, escaped)
-	}
 	for _, f := range forms {
 		if f != "" {
 			clean = strings.ReplaceAll(clean, f, "xxxxx")

@@ -19,7 +19,7 @@ import (
 )
 
 func TestSchemesRegistered(t *testing.T) {
-	for _, scheme := range []string{"redis", "rediss", "redis+cluster", "rediss+cluster"} {
+	for _, scheme := range []string{"redis", "rediss", "redis+cluster", "rediss+cluster", "redis+sentinel", "rediss+sentinel"} {
 		if !slices.Contains(store.Schemes(), scheme) {
 			t.Errorf("store.Schemes() = %v; want it to hold %q", store.Schemes(), scheme)
 		}
@@ -160,6 +160,10 @@ func TestOpenURLErrors(t *testing.T) {
 		{"cluster read_only", "redis+cluster://:" + secret + "@127.0.0.1:1?read_only=true", `"read_only" is refused: it sends reads to replicas`},
 		{"cluster route_by_latency", "redis+cluster://:" + secret + "@127.0.0.1:1/0?route_by_latency=true", `"route_by_latency" is refused`},
 		{"cluster route_randomly", "rediss+cluster://:" + secret + "@127.0.0.1:1?route_randomly=1", `"route_randomly" is refused`},
+		{"sentinel without master_name", "redis+sentinel://:" + secret + "@127.0.0.1:1", "needs master_name="},
+		{"sentinel replica_only", "redis+sentinel://:" + secret + "@127.0.0.1:1?master_name=m&replica_only=true", `"replica_only" is refused`},
+		{"sentinel route_randomly", "rediss+sentinel://127.0.0.1:1?master_name=m&route_randomly=true&password=" + secret, `"route_randomly" is refused`},
+		{"sentinel bad parameter, master password in the query", "redis+sentinel://127.0.0.1:1?master_name=m&password=" + secret + "&dial_timeout=" + secret, "invalid dial_timeout"},
 		{"bad wait_replicas", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=one", `wait_replicas="one"`},
 		{"negative wait_timeout", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=1&wait_timeout=-1s", `wait_timeout="-1s"`},
 		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `prefix="site" must end with ':' or '/' (such as "site:")`},
