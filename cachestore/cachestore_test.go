@@ -41,6 +41,8 @@ func (c *counting) Delete(ctx context.Context, name string) error {
 	return c.MutableStore.(store.Deleter).Delete(ctx, name)
 }
 
+var benchOptions = cachestore.Options{MaxStale: time.Hour}
+
 func newCache(t testing.TB, backend store.MutableStore, opts cachestore.Options) *cachestore.Store {
 	t.Helper()
 	s, err := cachestore.New(backend, opts)

@@ -2,10 +2,11 @@
 // store.MutableStore, so that reads of hot names run at memory speed, and
 // keeps the caches of several instances coherent through an Invalidator.
 //
-//	backend, _ := redisstore.New(client, redisstore.Options{Prefix: "site:"}), nil
+//	backend := redisstore.New(client, redisstore.Options{Prefix: "site:"})
 //	inv := redisstore.NewInvalidator(client, redisstore.InvalidatorOptions{Channel: "site:inv"})
 //	s, err := cachestore.New(backend, cachestore.Options{MaxBytes: 256 << 20, Invalidator: inv})
-//	defer s.Close()
+//	if err != nil { ... }
+//	defer s.Close() // stops the subscription; the backend stays open
 //
 // A *Store is itself a store.MutableStore, store.Deleter and io.Closer and
 // passes the conformance suite: a missing name is store.ErrNotFound and
@@ -40,13 +41,22 @@
 // Entries live in an otter v2 cache bounded by weight: an entry weighs
 // len(name)+len(content)+EntryOverhead bytes and the total stays within
 // MaxBytes (default 64 MiB). otter was chosen over ristretto and
-// golang-lru because it bounds by weight exactly (ristretto admits
-// probabilistically and may drop Sets; golang-lru counts entries, not
-// bytes), its S3-FIFO-style policy (W-TinyLFU in v2) keeps a higher hit
-// ratio than LRU on skewed web traffic and resists one-off scans, and its
-// reads are lock-free (read buffers, no global mutex), so hits scale with
-// cores. Every entry also expires MaxStale (default 5 s) after it was
+// golang-lru because it bounds by weight deterministically (ristretto
+// admits probabilistically and may silently drop a Set; golang-lru counts
+// entries, not bytes), its frequency-aware policy keeps a higher hit ratio
+// than LRU on skewed web traffic and resists one-off scans (otter v1 used
+// S3-FIFO; v2, used here, uses adaptive W-TinyLFU, which matches or beats
+// it in otter's published hit-ratio traces), and its reads are lock-free
+// (striped read buffers, no global mutex), so hits scale with cores. Every entry also expires MaxStale (default 5 s) after it was
 // filled, which bounds staleness in every mode.
+//
+// # Memory
+//
+// The weighted size stays within MaxBytes; memory in use is that plus the
+// cache's fixed structures, since EntryOverhead already counts each
+// entry's share (TestMemoryBound reads ten times MaxBytes of distinct
+// values and checks both the weighted size and the heap). A value larger
+// than MaxBytes is read through and not kept.
 //
 // # Coherence
 //
@@ -62,8 +72,14 @@
 //	              LAN; measured p99 below 10 ms);     one ping interval for a silent one) and
 //	              never older than MaxStale           reads through until resubscribed; before
 //	                                                  it notices, at most MaxStale old
-//	PostgreSQL    as Redis: NOTIFY is delivered       as Redis; the connection is checked with
-//	LISTEN/NOTIFY after A's transaction commits       a query every ping interval
+//	PostgreSQL    as Redis: NOTIFY is delivered       as Redis; a quiet connection is checked
+//	LISTEN/NOTIFY after A's transaction commits       with SELECT 1 every ping interval
+//
+// Measured on one loopback machine (go test -run Propagation, 1000
+// writes, B reading in a loop): Redis p50 0.2-0.4 ms, p99 1-8 ms;
+// PostgreSQL p50 0.5-1 ms, p99 8 ms (up to 19 ms under -race on a loaded
+// 2-core host). A closed subscription connection was noticed in about 1 ms
+// and resubscribed within 15 ms (Redis) or 85 ms (PostgreSQL).
 //
 // Messages are at most once: one lost without a disconnect (a Publish that
 // failed after the backend write succeeded, reported to Options.OnError)

@@ -1,0 +1,188 @@
+package cachestore_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mutablestore/mutablestore/cachestore"
+	"github.com/mutablestore/mutablestore/memstore"
+	"github.com/mutablestore/mutablestore/store"
+)
+
+// fakeInvalidator lets a test drive the subscription.
+type fakeInvalidator struct {
+	mu        sync.Mutex
+	handle    func(cachestore.Event)
+	ready     chan struct{}
+	published []string
+}
+
+func newFake() *fakeInvalidator { return &fakeInvalidator{ready: make(chan struct{})} }
+
+func (f *fakeInvalidator) Publish(_ context.Context, name string) error {
+	f.mu.Lock()
+	f.published = append(f.published, name)
+	f.mu.Unlock()
+	return nil
+}
+
+func (f *fakeInvalidator) Subscribe(ctx context.Context, handle func(cachestore.Event)) error {
+	f.mu.Lock()
+	f.handle = handle
+	f.mu.Unlock()
+	close(f.ready)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (f *fakeInvalidator) send(ev cachestore.Event) {
+	f.mu.Lock()
+	h := f.handle
+	f.mu.Unlock()
+	h(ev)
+}
+
+func fakeCache(t *testing.T, b store.MutableStore) (*cachestore.Store, *fakeInvalidator) {
+	f := newFake()
+	s := newCache(t, b, cachestore.Options{Invalidator: f, MaxStale: time.Hour})
+	<-f.ready
+	return s, f
+}
+
+func TestNotLiveUntilSubscribed(t *testing.T) {
+	b := &counting{MutableStore: memstore.New()}
+	s, f := fakeCache(t, b)
+	ctx := context.Background()
+	b.MutableStore.Write(ctx, "a", "1")
+	s.Read(ctx, "a")
+	s.Read(ctx, "a")
+	if n := b.reads.Load(); n != 2 || s.Live() {
+		t.Errorf("before Live: %d backend Reads for 2 Reads, Live %v; want 2, false", n, s.Live())
+	}
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	s.Read(ctx, "a")
+	s.Read(ctx, "a")
+	if n := b.reads.Load(); n != 3 {
+		t.Errorf("after Live: %d backend Reads; want 3 (one miss, one hit)", n)
+	}
+}
+
+func TestNotFoundCachedWhileLive(t *testing.T) {
+	b := &counting{MutableStore: memstore.New()}
+	s, f := fakeCache(t, b)
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	ctx := context.Background()
+	for range 3 {
+		if _, err := s.Read(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+	}
+	if n := b.reads.Load(); n != 1 {
+		t.Errorf("%d backend Reads; want 1 (NotFound cached while live)", n)
+	}
+	b.MutableStore.Write(ctx, "missing", "now")
+	f.send(cachestore.Event{Kind: cachestore.Invalidate, Name: "missing"})
+	if v, err := s.Read(ctx, "missing"); v != "now" || err != nil {
+		t.Errorf("Read after invalidation = %q, %v; want now", v, err)
+	}
+}
+
+func TestDownDropsEverythingAndReadsThrough(t *testing.T) {
+	b := &counting{MutableStore: memstore.New()}
+	s, f := fakeCache(t, b)
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	ctx := context.Background()
+	s.Write(ctx, "a", "1")
+	f.send(cachestore.Event{Kind: cachestore.Down, Err: errors.New("connection reset")})
+	if s.Len() != 0 {
+		t.Errorf("%d entries after Down; want 0", s.Len())
+	}
+	b.MutableStore.Write(ctx, "a", "2")
+	for range 2 {
+		if v, _ := s.Read(ctx, "a"); v != "2" {
+			t.Errorf("Read while down = %q; want 2", v)
+		}
+	}
+	if n := b.reads.Load(); n != 2 {
+		t.Errorf("%d backend Reads for 2 Reads while down; want 2", n)
+	}
+	// A write while down is not cached either.
+	s.Write(ctx, "a", "3")
+	b.MutableStore.Write(ctx, "a", "4")
+	if v, _ := s.Read(ctx, "a"); v != "4" {
+		t.Errorf("Read while down after a Write = %q; want 4", v)
+	}
+	if f.published[len(f.published)-1] != "a" {
+		t.Errorf("published %v; want the last to be a", f.published)
+	}
+}
+
+// TestInvalidationDuringFill: a miss has read the old value from the
+// backend when an invalidation arrives; the fill must not be stored.
+func TestInvalidationDuringFill(t *testing.T) {
+	m := memstore.New()
+	ctx := context.Background()
+	m.Write(ctx, "a", "old")
+	b := &slowRead{MutableStore: m, started: make(chan struct{}), gate: make(chan struct{})}
+	s, f := fakeCache(t, b)
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	done := make(chan string)
+	go func() { v, _ := s.Read(ctx, "a"); done <- v }()
+	<-b.started
+	m.Write(ctx, "a", "new")                                         // another instance wrote...
+	f.send(cachestore.Event{Kind: cachestore.Invalidate, Name: "a"}) // ...and published
+	close(b.gate)
+	<-done
+	if v, _ := s.Read(ctx, "a"); v != "new" {
+		t.Errorf("Read after the stale fill = %q; want new", v)
+	}
+}
+
+func TestDownDuringFill(t *testing.T) {
+	m := memstore.New()
+	ctx := context.Background()
+	m.Write(ctx, "a", "old")
+	b := &slowRead{MutableStore: m, started: make(chan struct{}), gate: make(chan struct{})}
+	s, f := fakeCache(t, b)
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	done := make(chan string)
+	go func() { v, _ := s.Read(ctx, "a"); done <- v }()
+	<-b.started
+	f.send(cachestore.Event{Kind: cachestore.Down})
+	m.Write(ctx, "a", "new")
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	close(b.gate)
+	<-done
+	if v, _ := s.Read(ctx, "a"); v != "new" {
+		t.Errorf("Read after a fill that straddled a reconnection = %q; want new", v)
+	}
+}
+
+func TestStaleIfErrorWhileDown(t *testing.T) {
+	b := &counting{MutableStore: memstore.New()}
+	f := newFake()
+	var served []error
+	s := newCache(t, b, cachestore.Options{Invalidator: f, MaxStale: time.Hour, StaleIfError: true,
+		OnStaleServed: func(_ string, err error) { served = append(served, err) }})
+	<-f.ready
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	ctx := context.Background()
+	s.Write(ctx, "a", "1")
+	f.send(cachestore.Event{Kind: cachestore.Down})
+	boom := errors.New("boom")
+	b.fail.Store(&boom)
+	if v, err := s.Read(ctx, "a"); v != "1" || err != nil {
+		t.Errorf("Read while down with a failing backend = %q, %v; want the stale 1", v, err)
+	}
+	if len(served) != 1 || !errors.Is(served[0], boom) {
+		t.Errorf("OnStaleServed got %v; want boom once", served)
+	}
+	b.fail.Store(nil)
+	b.MutableStore.Write(ctx, "a", "2")
+	if v, _ := s.Read(ctx, "a"); v != "2" {
+		t.Errorf("Read while down with a working backend = %q; want 2", v)
+	}
+}
