@@ -22,7 +22,8 @@
 // Because a name is a path, the store cannot hold both "a" and "a/b": the
 // second write fails with store.ErrConflict and the first value stays. An
 // empty directory holds no value (a failed or crashed write beneath it can
-// leave one): a write of its name removes it and succeeds. A
+// leave one): a write of its name removes it and succeeds (not on
+// Windows, which has no remove-only-if-a-directory). A
 // read of "a/b" while "a" is a file, or of "a" while it is a directory,
 // gives store.ErrNotFound.
 //
@@ -39,9 +40,8 @@
 // Read, in this process or another, sees the old content or the new, whole,
 // never a mix and never an empty file; a crash at any moment leaves the old
 // or the new content. When Write returns nil the content survives a power
-// loss. (On the os.Root fallback described below, directories created for
-// a first write beneath them are not fsynced into their parents.) New
-// fsyncs the parent of each directory it creates. WithoutSync drops the
+// loss: directories created for it are fsynced into their parents, and so
+// are those New creates for the store's directory. WithoutSync drops the
 // fsyncs: writes stay atomic for readers and process crashes, but a power
 // loss may lose recent writes.
 //

@@ -184,3 +184,30 @@ func TestNewSyncsCreatedParents(t *testing.T) {
 		})
 	}
 }
+
+// Both backends fsync each directory a Write creates into its parent, and
+// the directory of the name after the rename.
+func TestWriteSyncsCreatedDirectories(t *testing.T) {
+	for _, b := range syncBackends {
+		t.Run(b.name, func(t *testing.T) {
+			s := newSyncStore(t, b.opts)
+			var synced []string
+			fsstore.SetSyncDir(t, func(dir string, fsync func() error) error {
+				if dir == "" {
+					dir = "."
+				}
+				synced = append(synced, dir)
+				return fsync()
+			})
+			mustWrite(t, s, "p/q/r", "v")
+			if want := []string{".", "p", "p/q"}; !slices.Equal(synced, want) {
+				t.Errorf("first Write(p/q/r) synced %q; want %q", synced, want)
+			}
+			synced = nil
+			mustWrite(t, s, "p/q/r", "w")
+			if want := []string{"p/q"}; !slices.Equal(synced, want) {
+				t.Errorf("second Write(p/q/r) synced %q; want %q", synced, want)
+			}
+		})
+	}
+}

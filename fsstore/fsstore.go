@@ -123,9 +123,11 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 
 // Write atomically replaces the file for name with content, creating missing
 // parent directories. A name that needs a directory where a file is, or a
-// file where a directory is, gives an error matching store.ErrConflict and
-// leaves the existing value in place. A context cancelled before the final
-// rename leaves the old value.
+// file where a non-empty directory is, gives an error matching
+// store.ErrConflict and leaves the existing value in place; an empty
+// directory at the name is removed. A context cancelled before the final
+// rename leaves the old value. An error matching ErrNotDurable means the
+// new value is in place but its last fsync failed.
 func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := check(ctx, store.OpWrite, name); err != nil {
 		return err

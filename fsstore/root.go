@@ -82,7 +82,7 @@ func (b *rootFS) dirGone() bool {
 func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
 	dir, base := splitName(name)
 	if dir != "" {
-		if err := b.root.MkdirAll(dir, b.dirPerm); err != nil {
+		if err := b.mkdirAll(dir); err != nil {
 			return err
 		}
 	}
@@ -130,6 +130,23 @@ func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
 	if b.sync && runtime.GOOS != "windows" { // Windows cannot fsync a directory
 		if err := b.syncDir(dir); err != nil {
 			return notDurable(err)
+		}
+	}
+	return nil
+}
+
+// mkdirAll is os.Root.MkdirAll that, in sync mode, also fsyncs the parent
+// of each directory it creates, so the path survives a crash.
+func (b *rootFS) mkdirAll(dir string) error {
+	for end := 0; end < len(dir); end++ {
+		end += indexSlash(dir[end:])
+		err := b.root.Mkdir(dir[:end], b.dirPerm)
+		if err == nil && b.sync && runtime.GOOS != "windows" {
+			parent, _ := splitName(dir[:end])
+			err = b.syncDir(parent)
+		}
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
 		}
 	}
 	return nil
