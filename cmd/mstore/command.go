@@ -18,6 +18,7 @@ type command struct {
 	name      string
 	content   io.Reader     // put only: CONTENT, or standard input
 	olderThan time.Duration // clean-temp only
+	bench     *benchConfig  // bench only; see bench.go
 }
 
 // verbs lists each command with how many arguments it takes.
@@ -28,8 +29,9 @@ var verbs = map[string]struct {
 	"get": {1, 1, "one NAME"},
 	"put": {1, 2, "a NAME and an optional CONTENT"},
 	"rm":  {1, 1, "one NAME"},
-	// clean-temp takes flags, parsed by parseCleanTemp.
+	// clean-temp takes only flags, parsed in parseCommand.
 	"clean-temp": {0, 0, "no arguments besides -older-than"},
+	"bench":      {0, 0, "flags only"}, // parsed by parseBench
 }
 
 // parseCommand checks the arguments before any store is opened, so a typo
@@ -44,6 +46,11 @@ func parseCommand(args []string, stdin io.Reader) (command, error) {
 		return command{}, fmt.Errorf("unknown command %q", verb)
 	}
 	cmd := command{verb: verb}
+	if verb == "bench" {
+		b, err := parseBench(rest)
+		cmd.bench = b
+		return cmd, err
+	}
 	if verb == "clean-temp" {
 		f := flag.NewFlagSet("clean-temp", flag.ContinueOnError)
 		f.SetOutput(io.Discard) // the caller prints the error and the usage

@@ -7,6 +7,8 @@
 //	mstore [-store URL] [-timeout D] put NAME [CONTENT] write CONTENT, or standard input when absent
 //	mstore [-store URL] [-timeout D] rm NAME           delete NAME (a missing NAME is not an error)
 //	mstore [-store URL] clean-temp [-older-than D]     remove temp files left by crashed writes (file: stores only)
+//	mstore [-store URL] bench [-c 1,16,64] [-size 4KiB,64KiB] [-duration 5s] [-mix 90/10] [-json]
+//	                                                   measure Read, Write and a mix (see docs/benchmarks.md)
 //
 // get writes the content exactly as stored, with no newline added, so
 // `mstore get x > file` round-trips any bytes. -timeout (default 30s; 0 for
@@ -135,6 +137,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *storeURL == "" {
 		*storeURL = defaultStoreURL
 	}
+	if cmd.bench != nil { // bench.go: its own time bound, store and output
+		timeoutGiven := false
+		flags.Visit(func(f *flag.Flag) { timeoutGiven = timeoutGiven || f.Name == "timeout" })
+		return cmd.bench.main(ctx, *storeURL, timeoutGiven, *timeout, stdout, stderr)
+	}
 	if *timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, *timeout)
@@ -200,5 +207,9 @@ commands:
   rm NAME             delete NAME
   clean-temp [-older-than D (default 1h)]
                       remove temp files left by crashed writes (file: stores only)
+  bench [-c 1,16,64] [-size 4KiB,64KiB] [-duration 5s] [-mix 90/10] [-json] [-prefix P]
+                      measure Read, Write and the READ/WRITE mix at each concurrency and size
+                      under a new prefix mstore-bench/RANDOM/, then delete what it wrote;
+                      -timeout bounds it only when given
 The store URL defaults to $MSTORE_URL, else ` + defaultStoreURL + `.
 `
