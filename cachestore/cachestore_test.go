@@ -343,3 +343,25 @@ func TestMemoryBound(t *testing.T) {
 	}
 	runtime.KeepAlive(s)
 }
+
+func TestValueLargerThanMaxBytesNotKept(t *testing.T) {
+	m := memstore.New()
+	ctx := context.Background()
+	big := strings.Repeat("x", 2<<20)
+	m.Write(ctx, "big", big)
+	s := newCache(t, m, cachestore.Options{MaxBytes: 1 << 20, MaxStale: time.Hour})
+	if v, err := s.Read(ctx, "big"); v != big || err != nil {
+		t.Fatalf("Read = %d bytes, %v", len(v), err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for s.WeightedSize() > 1<<20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("weighted size %d stays above MaxBytes", s.WeightedSize())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	m.Write(ctx, "big", "small now")
+	if v, _ := s.Read(ctx, "big"); v != "small now" {
+		t.Errorf("the oversized value stayed cached")
+	}
+}
