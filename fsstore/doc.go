@@ -21,8 +21,9 @@
 //
 // Because a name is a path, the store cannot hold both "a" and "a/b": the
 // second write fails with store.ErrConflict and the first value stays. An
-// empty directory holds no value (a failed or crashed write beneath it can
-// leave one): a write of its name removes it and succeeds (not on
+// empty directory, or one holding only empty directories, holds no value (a
+// failed or crashed write beneath it can leave one): a write of its name
+// removes it and succeeds (not on
 // Windows, which has no remove-only-if-a-directory). A
 // read of "a/b" while "a" is a file, or of "a" while it is a directory,
 // gives store.ErrNotFound.

@@ -109,7 +109,22 @@ func TestEmptyDirectoryInTheWay(t *testing.T) {
 			mustWrite(t, s, "c/d", "value of c/d")
 			wantRead(t, s, "c/d", "value of c/d")
 
-			// Not empty: a conflict, and the nested value stays.
+			// Only empty directories below: x/y from a crashed
+			// Write("x/y/z") blocks x too.
+			if err := os.MkdirAll(filepath.Join(s.Dir(), "x", "y", "w"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Join(s.Dir(), "x", "v"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			mustWrite(t, s, "x", "value of x")
+			wantRead(t, s, "x", "value of x")
+
+			// Not empty: a conflict, and the nested value stays, also
+			// beside an empty directory.
+			if err := os.MkdirAll(filepath.Join(s.Dir(), "n", "e", "e"), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			mustWrite(t, s, "n/m/k", "nested")
 			for _, name := range []string{"n/m", "n"} {
 				if err := s.Write(ctx, name, "x"); !errors.Is(err, store.ErrConflict) {

@@ -172,10 +172,10 @@ func (b *fdFS) writeOnce(ctx context.Context, dir, base, name, content string) e
 		case unix.S_IFLNK:
 			return pathError("write", name, unix.ELOOP)
 		case unix.S_IFDIR:
-			// An empty directory holds no value, only what a failed or
-			// crashed write beneath it left: remove it, or it would block
-			// the name forever. rmdir fails if it is not empty.
-			if err := unix.Unlinkat(dfd, base, unix.AT_REMOVEDIR); err != nil {
+			// An empty directory (or a tree of them) holds no value, only
+			// what a failed or crashed write beneath it left: remove it,
+			// or it would block the name forever.
+			if err := rmdirTree(dfd, base, maxTreeDepth); err != nil {
 				if err == unix.ENOTEMPTY || err == unix.EEXIST {
 					err = unix.EISDIR
 				}
@@ -195,7 +195,7 @@ func (b *fdFS) writeOnce(ctx context.Context, dir, base, name, content string) e
 		err = pathError("write", join(dir, tmp), err)
 	} else if err = ctx.Err(); err == nil {
 		err = unix.Renameat(dfd, tmp, dfd, base)
-		if err == unix.EISDIR && unix.Unlinkat(dfd, base, unix.AT_REMOVEDIR) == nil {
+		if err == unix.EISDIR && rmdirTree(dfd, base, maxTreeDepth) == nil {
 			err = unix.Renameat(dfd, tmp, dfd, base) // an empty directory raced in
 		}
 		if err != nil {

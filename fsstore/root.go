@@ -93,8 +93,8 @@ func (b *rootFS) writeOnce(ctx context.Context, name, content string) error {
 		case fi.Mode()&fs.ModeSymlink != 0:
 			return pathError("write", name, syscall.ELOOP)
 		case fi.IsDir():
-			// An empty directory is what a failed write beneath it
-			// left; remove it as fdFS does. rmdir fails if not empty.
+			// An empty directory (or a tree of them) is what a failed
+			// write beneath it left; remove it as fdFS does.
 			if err := b.rmdir(dir, base); err != nil {
 				if errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST) || errors.Is(err, errors.ErrUnsupported) {
 					err = syscall.EISDIR
@@ -202,8 +202,8 @@ func (b *rootFS) remove(name string) error {
 	return nil
 }
 
-// rmdir removes the directory base in dir if it is empty. os.Root has no
-// rmdir (its Remove also unlinks a file, which could be a value a
+// rmdir removes the directory base in dir if it holds nothing but empty
+// directories. os.Root has no rmdir (its Remove also unlinks a file, which could be a value a
 // concurrent write just put there), so it works on the parent's handle.
 func (b *rootFS) rmdir(dir, base string) error {
 	if dir == "" {
