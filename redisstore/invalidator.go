@@ -94,6 +94,10 @@ func (inv *Invalidator) Subscribe(ctx context.Context, handle func(cachestore.Ev
 func (inv *Invalidator) session(ctx context.Context, handle func(cachestore.Event)) (live bool, err error) {
 	ps := inv.client.Subscribe(ctx, inv.channel)
 	defer ps.Close()
+	// go-redis does not interrupt a blocked read when ctx ends: close the
+	// connection, so that Subscribe returns at once.
+	stop := context.AfterFunc(ctx, func() { ps.Close() })
+	defer stop()
 	pinged := false
 	for {
 		msg, err := ps.ReceiveTimeout(ctx, inv.ping)

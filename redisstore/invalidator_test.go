@@ -320,3 +320,14 @@ func BenchmarkCacheHitVsGET(b *testing.B) {
 		}
 	})
 }
+
+func TestInvalidatorCloseIsPrompt(t *testing.T) {
+	c := invClient(t, "")
+	prefix := invPrefix(t, c)
+	s := invCache(t, redisstore.New(c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
+	start := time.Now()
+	s.Close()
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Errorf("Close took %v; want it prompt", d)
+	}
+}
