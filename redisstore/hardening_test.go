@@ -36,6 +36,23 @@ func TestTLSHandshakeBoundedByDialTimeout(t *testing.T) {
 	t.Logf("after %v: %v", took, err)
 }
 
+// TestTLSHandshakeHonoursContext: with a long dial_timeout, the context's
+// deadline still ends the operation during a TLS handshake.
+func TestTLSHandshakeHonoursContext(t *testing.T) {
+	addr := testservice.StalledServer(t)
+	s := openStore(t, "rediss://:secret-pw@"+addr+"/0?dial_timeout=20s")
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := s.Read(ctx, "page")
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Read over TLS from a silent server with a 200ms context took %v", took)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Read = %v; want an error matching context.DeadlineExceeded, not store.ErrNotFound", err)
+	}
+}
+
 // pipelines is a go-redis hook that records the command names of each
 // pipeline, and of each single command as a pipeline of one.
 type pipelines struct {
