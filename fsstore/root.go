@@ -203,8 +203,9 @@ func (b *rootFS) remove(name string) error {
 }
 
 // rmdir removes the directory base in dir if it holds nothing but empty
-// directories. os.Root has no rmdir (its Remove also unlinks a file, which could be a value a
-// concurrent write just put there), so it works on the parent's handle.
+// directories. os.Root has no rmdir (its Remove also unlinks a file, which
+// could be a value a concurrent write just put there), so it works on the
+// parent's handle.
 func (b *rootFS) rmdir(dir, base string) error {
 	if dir == "" {
 		dir = "."
