@@ -3,6 +3,7 @@ package cachestore_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -184,5 +185,44 @@ func TestStaleIfErrorWhileDown(t *testing.T) {
 	b.MutableStore.Write(ctx, "a", "2")
 	if v, _ := s.Read(ctx, "a"); v != "2" {
 		t.Errorf("Read while down with a working backend = %q; want 2", v)
+	}
+}
+
+func TestNotFoundHitAllocs(t *testing.T) {
+	b := &counting{MutableStore: memstore.New()}
+	s, f := fakeCache(t, b)
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	ctx := context.Background()
+	s.Read(ctx, "missing")
+	allocs := testing.AllocsPerRun(1000, func() { s.Read(ctx, "missing") })
+	if allocs > 1 || b.reads.Load() != 1 {
+		t.Errorf("NotFound hit: %v allocations, %d backend Reads; want at most 1 (the *store.Error) and 1", allocs, b.reads.Load())
+	}
+}
+
+// failingPublish fails every Publish.
+type failingPublish struct{ *fakeInvalidator }
+
+func (failingPublish) Publish(context.Context, string) error { return errors.New("pubsub down") }
+
+func TestPublishFailureReported(t *testing.T) {
+	f := newFake()
+	var reported []error
+	var mu sync.Mutex
+	s := newCache(t, memstore.New(), cachestore.Options{Invalidator: failingPublish{f}, MaxStale: time.Hour,
+		OnError: func(err error) { mu.Lock(); reported = append(reported, err); mu.Unlock() }})
+	<-f.ready
+	f.send(cachestore.Event{Kind: cachestore.Live})
+	ctx := context.Background()
+	if err := s.Write(ctx, "a", "1"); err != nil {
+		t.Errorf("Write = %v; want nil: the backend has the value", err)
+	}
+	if v, _ := s.Read(ctx, "a"); v != "1" {
+		t.Errorf("Read = %q; want 1", v)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reported) != 1 || !strings.Contains(reported[0].Error(), "pubsub down") {
+		t.Errorf("OnError got %v; want the Publish failure once", reported)
 	}
 }
