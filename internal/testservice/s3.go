@@ -123,7 +123,10 @@ func startMinIO(ctx context.Context) (S3Server, testcontainers.Container, error)
 				"MINIO_CALLHOME_ENABLE": "off",
 				"MINIO_BROWSER":         "off",
 			},
-			WaitingFor: wait.ForHTTP("/minio/health/ready").WithPort(port),
+			// /minio/health/ready answers 200 before the object layer is
+			// up, and the first CreateBucket then gets 503
+			// XMinioServerNotInitialized; /minio/health/cluster waits for it.
+			WaitingFor: wait.ForHTTP("/minio/health/cluster").WithPort(port),
 		},
 		Started: true,
 	})
