@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -48,6 +49,18 @@ func invPrefix(t testing.TB, c *redis.Client) string {
 		}
 	})
 	return prefix
+}
+
+// invStore is redisstore.New for options a test knows are valid. It calls
+// New through reflect so that it builds whether New returns *Store or, as
+// the adapter is moving to, (*Store, error).
+func invStore(t testing.TB, c redis.UniversalClient, opts redisstore.Options) *redisstore.Store {
+	t.Helper()
+	out := reflect.ValueOf(redisstore.New).Call([]reflect.Value{reflect.ValueOf(&c).Elem(), reflect.ValueOf(opts)})
+	if len(out) == 2 && !out[1].IsNil() {
+		t.Fatalf("redisstore.New: %v", out[1].Interface())
+	}
+	return out[0].Interface().(*redisstore.Store)
 }
 
 // readCounter counts the backend's Reads.
@@ -95,7 +108,7 @@ func TestInvalidatorConformance(t *testing.T) {
 	c := invClient(t, "")
 	conformance.Run(t, func(tb testing.TB) store.MutableStore {
 		prefix := invPrefix(tb, c)
-		return invCache(tb, redisstore.New(c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
+		return invCache(tb, invStore(tb, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
 	})
 }
 
@@ -103,7 +116,7 @@ func TestInvalidatorConformance(t *testing.T) {
 func pair(t *testing.T) (a, b *cachestore.Store, backend *readCounter, bSubName string, c *redis.Client) {
 	c = invClient(t, "")
 	prefix := invPrefix(t, c)
-	backend = &readCounter{Store: redisstore.New(c, redisstore.Options{Prefix: prefix})}
+	backend = &readCounter{Store: invStore(t, c, redisstore.Options{Prefix: prefix})}
 	bSubName = testservice.UniqueName(t, "sub-b")
 	a = invCache(t, backend, prefix+"inv", "", cachestore.Options{})
 	b = invCache(t, backend, prefix+"inv", bSubName, cachestore.Options{})
@@ -297,7 +310,7 @@ func BenchmarkCacheHitVsGET(b *testing.B) {
 	prefix := invPrefix(b, c)
 	ctx := context.Background()
 	content := strings.Repeat("x", 1024)
-	backend := redisstore.New(c, redisstore.Options{Prefix: prefix})
+	backend := invStore(b, c, redisstore.Options{Prefix: prefix})
 	if err := backend.Write(ctx, "page", content); err != nil {
 		b.Fatal(err)
 	}
@@ -324,10 +337,48 @@ func BenchmarkCacheHitVsGET(b *testing.B) {
 func TestInvalidatorCloseIsPrompt(t *testing.T) {
 	c := invClient(t, "")
 	prefix := invPrefix(t, c)
-	s := invCache(t, redisstore.New(c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
+	s := invCache(t, invStore(t, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
 	start := time.Now()
 	s.Close()
 	if d := time.Since(start); d > 100*time.Millisecond {
 		t.Errorf("Close took %v; want it prompt", d)
+	}
+}
+
+// TestInvalidatorCluster: on a cluster, PUBLISH reaches the subscribers
+// of every node, so two caches over a cluster backend stay coherent.
+func TestInvalidatorCluster(t *testing.T) {
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: testservice.RedisClusterAddrs(t)})
+	t.Cleanup(func() { cc.Close() })
+	ctx := context.Background()
+	prefix := testservice.UniqueName(t, "invc") + ":"
+	t.Cleanup(func() {
+		cc.ForEachMaster(context.Background(), func(ctx context.Context, n *redis.Client) error {
+			keys, _ := n.Keys(ctx, prefix+"*").Result()
+			for _, k := range keys {
+				n.Del(ctx, k)
+			}
+			return nil
+		})
+	})
+	backend := invStore(t, cc, redisstore.Options{Prefix: prefix})
+	mk := func() *cachestore.Store {
+		s, err := cachestore.New(backend, cachestore.Options{MaxStale: time.Minute,
+			Invalidator: redisstore.NewInvalidator(cc, redisstore.InvalidatorOptions{Channel: prefix + "inv"})})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		waitLive(t, s, true)
+		return s
+	}
+	a, b := mk(), mk()
+	for i := range 50 {
+		name := fmt.Sprint("page/", i) // names on many slots
+		b.Read(ctx, name)
+		if err := a.Write(ctx, name, "v"); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, b, name, "v")
 	}
 }
