@@ -2,7 +2,7 @@
 // store.MutableStore, so that reads of hot names run at memory speed, and
 // keeps the caches of several instances coherent through an Invalidator.
 //
-//	backend := redisstore.New(client, redisstore.Options{Prefix: "site:"})
+//	backend, err := redisstore.New(client, redisstore.Options{Prefix: "site:"})
 //	inv := redisstore.NewInvalidator(client, redisstore.InvalidatorOptions{Channel: "site:inv"})
 //	s, err := cachestore.New(backend, cachestore.Options{MaxBytes: 256 << 20, Invalidator: inv})
 //	if err != nil { ... }
