@@ -14,7 +14,9 @@
 //
 // # Reads
 //
-// A hit makes no backend call, allocates nothing and takes no global lock.
+// A hit makes no backend call and takes no global lock; a hit on a value
+// allocates nothing, a hit on a cached missing name allocates only its
+// *store.Error.
 // Misses of one name that arrive together make one backend Read
 // (single-flight); each waiting caller returns its own error, and a caller
 // whose context ends stops waiting without failing the others (the shared
