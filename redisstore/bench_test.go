@@ -126,7 +126,7 @@ func BenchmarkNoIO(b *testing.B) {
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dialled
 	b.Cleanup(func() { c.Close() })
 	c.AddHook(answerHook{content: benchContent})
-	s := redisstore.New(c, redisstore.Options{Prefix: "redisstore-bench:"})
+	s := mustNew(b, c, redisstore.Options{Prefix: "redisstore-bench:"})
 	key := "redisstore-bench:" + benchName
 	for _, bm := range []struct {
 		name string

@@ -16,10 +16,11 @@
 // so no name can reach a key outside the prefix: there is no ".." to climb.
 // Names such as "a" and "a/b" are two unrelated keys and coexist.
 //
-// End the prefix with a separator, such as "site:" or "site/": without
-// one, the store with prefix "site" and the name "2/x" would share the key
-// "site2/x" with the store whose prefix is "site2/". For the same reason
-// no store's prefix should start with another's: names may contain both
+// The prefix follows store.ValidatePrefix: it ends with a separator, such
+// as "site:" or "site/", since without one the store with prefix "site"
+// and the name "2/x" would share the key "site2/x" with the store whose
+// prefix is "site2/". For the same reason no store's prefix should start
+// with another's: names may contain both
 // ':' and '/', so "site/" and "site/drafts/" overlap however they are
 // separated.
 //
@@ -147,10 +148,8 @@
 // fails after about dial_timeout, not five times it. Failed commands are
 // still retried max_retries times.
 //
-// A prefix given in a URL must end with ':' or '/' (see "Keys and prefix"):
-// a URL is typed into configuration, where "prefix=site" is an easy slip
-// that would mix this store's keys with those of the store "site2:". Build
-// the store with New to use any other prefix.
+// A prefix follows store.ValidatePrefix, in a URL as in Options (see
+// "Keys and prefix").
 //
 // Unlike a client built by hand, whose ContextTimeoutEnabled is false
 // unless set, the client of a store opened by URL honours the context's

@@ -28,7 +28,10 @@ func ExampleNew() {
 	})
 	defer client.Close() // the store does not own the client
 
-	s := redisstore.New(client, redisstore.Options{Prefix: "example.com:"})
+	s, err := redisstore.New(client, redisstore.Options{Prefix: "example.com:"})
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	ctx := context.Background()
 	if err := s.Write(ctx, "static/index.html", "<h1>Hello</h1>"); err != nil {
@@ -54,7 +57,10 @@ func ExampleNew_cluster() {
 	})
 	defer client.Close()
 
-	s := redisstore.New(client, redisstore.Options{Prefix: "example.com:"})
+	s, err := redisstore.New(client, redisstore.Options{Prefix: "example.com:"})
+	if err != nil {
+		log.Fatal(err)
+	}
 	if err := s.Write(context.Background(), "static/index.html", "<h1>Hello</h1>"); err != nil {
 		log.Fatal(err)
 	}

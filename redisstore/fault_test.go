@@ -66,7 +66,7 @@ func TestAuthFailure(t *testing.T) {
 				o.Password = tc.password
 				o.MaxRetries = -1
 			})
-			s := redisstore.New(c, redisstore.Options{Prefix: testservice.UniqueName(t, "redisstore") + ":"})
+			s := mustNew(t, c, redisstore.Options{Prefix: testservice.UniqueName(t, "redisstore") + ":"})
 			_, err := s.Read(ctx, "page")
 			conformance.ExpectFailure(t, "Read with "+tc.desc, err, store.OpRead, "page", password, wrong)
 			t.Logf("Read with %s: %v", tc.desc, err)

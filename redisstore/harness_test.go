@@ -39,7 +39,7 @@ func TestConformanceHarness(t *testing.T) {
 				failFast(o)
 				o.Password = "wrong-" + testservice.UniqueName(tb, "pw")
 			})
-			return redisstore.New(c, redisstore.Options{Prefix: "misconfigured:"})
+			return mustNew(tb, c, redisstore.Options{Prefix: "misconfigured:"})
 		},
 		Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
 			p := faultproxy.New(tb, standaloneOptions(tb).Addr)

@@ -89,7 +89,17 @@ func newPrefix(t testing.TB, c redis.UniversalClient) string {
 func newStore(t testing.TB, c redis.UniversalClient, opts redisstore.Options) (*redisstore.Store, string) {
 	t.Helper()
 	opts.Prefix = newPrefix(t, c)
-	return redisstore.New(c, opts), opts.Prefix
+	return mustNew(t, c, opts), opts.Prefix
+}
+
+// mustNew is redisstore.New for options a test knows are valid.
+func mustNew(t testing.TB, c redis.UniversalClient, opts redisstore.Options) *redisstore.Store {
+	t.Helper()
+	s, err := redisstore.New(c, opts)
+	if err != nil {
+		t.Fatalf("redisstore.New: %v", err)
+	}
+	return s
 }
 
 // deleteKeys deletes every key that starts with prefix. A cluster keeps

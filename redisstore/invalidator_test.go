@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -49,18 +48,6 @@ func invPrefix(t testing.TB, c *redis.Client) string {
 		}
 	})
 	return prefix
-}
-
-// invStore is redisstore.New for options a test knows are valid. It calls
-// New through reflect so that it builds whether New returns *Store or, as
-// the adapter is moving to, (*Store, error).
-func invStore(t testing.TB, c redis.UniversalClient, opts redisstore.Options) *redisstore.Store {
-	t.Helper()
-	out := reflect.ValueOf(redisstore.New).Call([]reflect.Value{reflect.ValueOf(&c).Elem(), reflect.ValueOf(opts)})
-	if len(out) == 2 && !out[1].IsNil() {
-		t.Fatalf("redisstore.New: %v", out[1].Interface())
-	}
-	return out[0].Interface().(*redisstore.Store)
 }
 
 // readCounter counts the backend's Reads.
@@ -108,7 +95,7 @@ func TestInvalidatorConformance(t *testing.T) {
 	c := invClient(t, "")
 	conformance.Run(t, func(tb testing.TB) store.MutableStore {
 		prefix := invPrefix(tb, c)
-		return invCache(tb, invStore(tb, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
+		return invCache(tb, mustNew(tb, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
 	})
 }
 
@@ -116,7 +103,7 @@ func TestInvalidatorConformance(t *testing.T) {
 func pair(t *testing.T) (a, b *cachestore.Store, backend *readCounter, bSubName string, c *redis.Client) {
 	c = invClient(t, "")
 	prefix := invPrefix(t, c)
-	backend = &readCounter{Store: invStore(t, c, redisstore.Options{Prefix: prefix})}
+	backend = &readCounter{Store: mustNew(t, c, redisstore.Options{Prefix: prefix})}
 	bSubName = testservice.UniqueName(t, "sub-b")
 	a = invCache(t, backend, prefix+"inv", "", cachestore.Options{})
 	b = invCache(t, backend, prefix+"inv", bSubName, cachestore.Options{})
@@ -310,7 +297,7 @@ func BenchmarkCacheHitVsGET(b *testing.B) {
 	prefix := invPrefix(b, c)
 	ctx := context.Background()
 	content := strings.Repeat("x", 1024)
-	backend := invStore(b, c, redisstore.Options{Prefix: prefix})
+	backend := mustNew(b, c, redisstore.Options{Prefix: prefix})
 	if err := backend.Write(ctx, "page", content); err != nil {
 		b.Fatal(err)
 	}
@@ -337,7 +324,7 @@ func BenchmarkCacheHitVsGET(b *testing.B) {
 func TestInvalidatorCloseIsPrompt(t *testing.T) {
 	c := invClient(t, "")
 	prefix := invPrefix(t, c)
-	s := invCache(t, invStore(t, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
+	s := invCache(t, mustNew(t, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
 	start := time.Now()
 	s.Close()
 	if d := time.Since(start); d > 100*time.Millisecond {
@@ -361,7 +348,7 @@ func TestInvalidatorCluster(t *testing.T) {
 			return nil
 		})
 	})
-	backend := invStore(t, cc, redisstore.Options{Prefix: prefix})
+	backend := mustNew(t, cc, redisstore.Options{Prefix: prefix})
 	mk := func() *cachestore.Store {
 		s, err := cachestore.New(backend, cachestore.Options{MaxStale: time.Minute,
 			Invalidator: redisstore.NewInvalidator(cc, redisstore.InvalidatorOptions{Channel: prefix + "inv"})})

@@ -19,16 +19,16 @@ import (
 type Options struct {
 	// Prefix is prepended to every name to form the Redis key: the name
 	// "static/index.html" is kept at Prefix+"static/index.html". It lets
-	// several stores, or a store and other data, share one database. End it
-	// with a separator such as ":" or "/", and never give one store a prefix
-	// that starts with another store's prefix: see the package documentation.
+	// several stores, or a store and other data, share one database. It
+	// follows store.ValidatePrefix (at most store.MaxPrefixLen bytes, ending
+	// with ':' or '/'); never give one store a prefix that starts with
+	// another store's prefix: see the package documentation.
 	Prefix string
 
 	// TTL, when positive, makes every Write set an expiry on its key (SET
 	// with PX or EX), rounded down to whole milliseconds and at least one.
 	// Zero keeps keys until they are overwritten or deleted. A TTL is risky
-	// for revalidation data: see the package documentation. New panics if
-	// TTL is negative.
+	// for revalidation data: see the package documentation.
 	TTL time.Duration
 
 	// WaitReplicas, when positive, makes Write and Delete send WAIT after
@@ -40,8 +40,7 @@ type Options struct {
 
 	// WaitTimeout bounds the wait for WaitReplicas; zero means one second
 	// (WAIT 0, wait forever, is never sent). Keep it below the client's
-	// ReadTimeout, which bounds the whole pipeline's reply. New panics if
-	// it is negative.
+	// ReadTimeout, which bounds the whole pipeline's reply.
 	WaitTimeout time.Duration
 }
 
@@ -92,22 +91,27 @@ var (
 // depends on how keys are spread over the slots of a cluster.
 //
 // The store does not own client: Close does not close it, and the caller
-// must keep it open while the store is in use.
-func New(client redis.UniversalClient, opts Options) *Store {
-	if client == nil {
-		panic("redisstore: New with a nil client")
+// must keep it open while the store is in use. New returns an error for a
+// nil client or an invalid option, and does no I/O.
+func New(client redis.UniversalClient, opts Options) (*Store, error) {
+	switch {
+	case client == nil:
+		return nil, errors.New("redisstore: New needs a redis.UniversalClient, got nil")
+	case opts.TTL < 0:
+		return nil, fmt.Errorf("redisstore: Options.TTL is %v; want zero (no expiry) or more", opts.TTL)
+	case opts.WaitReplicas < 0:
+		return nil, fmt.Errorf("redisstore: Options.WaitReplicas is %d; want zero (no wait) or more", opts.WaitReplicas)
+	case opts.WaitTimeout < 0:
+		return nil, fmt.Errorf("redisstore: Options.WaitTimeout is %v; want zero (the default) or more", opts.WaitTimeout)
 	}
-	if opts.TTL < 0 {
-		panic("redisstore: negative Options.TTL " + opts.TTL.String())
-	}
-	if opts.WaitReplicas < 0 || opts.WaitTimeout < 0 {
-		panic(fmt.Sprintf("redisstore: negative Options.WaitReplicas %d or WaitTimeout %v", opts.WaitReplicas, opts.WaitTimeout))
+	if err := store.ValidatePrefix(opts.Prefix); err != nil {
+		return nil, fmt.Errorf("redisstore: Options.Prefix: %w", err)
 	}
 	s := &Store{client: client, prefix: opts.Prefix, ttl: opts.TTL, waitReplicas: opts.WaitReplicas, waitTimeout: opts.WaitTimeout}
 	if s.waitTimeout == 0 {
 		s.waitTimeout = defaultWaitTimeout
 	}
-	return s
+	return s, nil
 }
 
 // fail wraps err for op on name. Once Close of an owned store began, the

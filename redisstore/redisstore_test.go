@@ -67,7 +67,7 @@ func TestNoPrefix(t *testing.T) {
 	ctx := t.Context()
 	c := newClient(t, nil)
 	name := newPrefix(t, c) + "page" // a key only this test uses, deleted at the end
-	s := redisstore.New(c, redisstore.Options{})
+	s := mustNew(t, c, redisstore.Options{})
 	if err := s.Write(ctx, name, "x"); err != nil {
 		t.Fatalf("Write = %v", err)
 	}
@@ -94,7 +94,7 @@ func TestOneRoundTrip(t *testing.T) {
 				cc.OnNewNode(func(node *redis.Client) { node.AddHook(wire) })
 			}
 			plain, prefix := newStore(t, c, redisstore.Options{})
-			withTTL := redisstore.New(c, redisstore.Options{Prefix: prefix, TTL: time.Hour})
+			withTTL := mustNew(t, c, redisstore.Options{Prefix: prefix, TTL: time.Hour})
 			if err := c.Ping(ctx).Err(); err != nil { // dial and, on a cluster, load the slots
 				t.Fatalf("PING: %v", err)
 			}
@@ -162,7 +162,7 @@ func TestTTL(t *testing.T) {
 				time.Hour,                        // SET ... EX 3600
 				time.Hour + 500*time.Millisecond, // SET ... PX 3600500
 			} {
-				s := redisstore.New(c, redisstore.Options{Prefix: prefix, TTL: ttl})
+				s := mustNew(t, c, redisstore.Options{Prefix: prefix, TTL: ttl})
 				if err := s.Write(ctx, "expiring", "x"); err != nil {
 					t.Fatalf("Write with TTL %v: %v", ttl, err)
 				}
@@ -237,22 +237,27 @@ func TestClose(t *testing.T) {
 	}
 }
 
-func TestNewPanics(t *testing.T) {
+func TestNewRejectsBadOptions(t *testing.T) {
+	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}) // never dials
+	defer c.Close()
 	for _, tc := range []struct {
 		desc   string
 		client redis.UniversalClient
 		opts   redisstore.Options
+		want   string
 	}{
-		{"nil client", nil, redisstore.Options{}},
-		{"negative TTL", redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"}), redisstore.Options{TTL: -time.Second}}, // never dials
+		{"nil client", nil, redisstore.Options{}, "got nil"},
+		{"negative TTL", c, redisstore.Options{TTL: -time.Second}, "Options.TTL is -1s"},
+		{"negative WaitReplicas", c, redisstore.Options{WaitReplicas: -1}, "Options.WaitReplicas is -1"},
+		{"negative WaitTimeout", c, redisstore.Options{WaitTimeout: -time.Second}, "Options.WaitTimeout is -1s"},
+		{"prefix without separator", c, redisstore.Options{Prefix: "site"}, "must end with '/' or ':'"},
+		{"prefix too long", c, redisstore.Options{Prefix: strings.Repeat("p", store.MaxPrefixLen) + ":"}, "more than 256"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("New with %s did not panic", tc.desc)
-				}
-			}()
-			redisstore.New(tc.client, tc.opts)
+			s, err := redisstore.New(tc.client, tc.opts)
+			if s != nil || err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New with %s = %v, %v; want nil and an error containing %q", tc.desc, s, err, tc.want)
+			}
 		})
 	}
 }

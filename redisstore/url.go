@@ -121,7 +121,11 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	default:
 		return nil, fmt.Errorf("redisstore: unsupported URL scheme %q", u.Scheme)
 	}
-	s := New(client, opts.Options)
+	s, err := New(client, opts.Options)
+	if err != nil {
+		client.Close()
+		return nil, err
+	}
 	s.owned = true
 	return s, nil
 }
@@ -184,8 +188,8 @@ func storeOptions(u *url.URL) (urlOptions, *url.URL, error) {
 		delete(q, param)
 		switch v := vs[0]; param {
 		case queryPrefix:
-			if v != "" && !strings.HasSuffix(v, ":") && !strings.HasSuffix(v, "/") {
-				return opts, nil, fmt.Errorf("redisstore: URL parameter prefix=%q must end with ':' or '/' (such as %q), so that no other store's keys start with it", v, v+":")
+			if err := store.ValidatePrefix(v); err != nil {
+				return opts, nil, fmt.Errorf("redisstore: URL parameter prefix: %w", err)
 			}
 			opts.Prefix = v
 		case queryTTL:

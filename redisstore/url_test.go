@@ -166,7 +166,7 @@ func TestOpenURLErrors(t *testing.T) {
 		{"sentinel bad parameter, master password in the query", "redis+sentinel://127.0.0.1:1?master_name=m&password=" + secret + "&dial_timeout=" + secret, "invalid dial_timeout"},
 		{"bad wait_replicas", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=one", `wait_replicas="one"`},
 		{"negative wait_timeout", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=1&wait_timeout=-1s", `wait_timeout="-1s"`},
-		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `prefix="site" must end with ':' or '/' (such as "site:")`},
+		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `prefix "site" must end with '/' or ':'`},
 		{"bad context_timeout_enabled", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=maybe", `context_timeout_enabled="maybe" is not true or false`},
 		{"context_timeout_enabled twice", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=true&context_timeout_enabled=false", `"context_timeout_enabled" given 2 times`},
 	} {

@@ -13,15 +13,11 @@
 // A name is stored under the key Options.Prefix + name, unchanged: the
 // name "static/index.html" with the prefix "site/" is the object
 // "site/static/index.html", which other tools (a CDN in front of the
-// bucket, aws s3 sync) see under that key. The prefix is empty or ends with
-// '/', and the part before that '/' follows the rules of names
-// (store.ValidateName), so no name can leave its prefix: names have no "."
-// or ".." segments, no empty segments and no leading '/'.
-//
-// S3 keys are at most 1024 bytes (MaxKeyLen), the same as
-// store.MaxNameLen, so with a prefix the longest name is 1024 bytes minus
-// the prefix. A longer name fails with store.ErrInvalidName before any
-// request.
+// bucket, aws s3 sync) see under that key. The prefix follows
+// store.ValidatePrefix, so no name can leave its prefix: names have no "."
+// or ".." segments, no empty segments and no leading '/'. S3 keys are at
+// most 1024 bytes, which is why store.MaxPrefixLen plus store.MaxNameLen is
+// 1024: every valid name fits under every valid prefix.
 //
 // # S3-compatible servers
 //

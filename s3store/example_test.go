@@ -76,7 +76,7 @@ func ExampleNew_options() {
 	fmt.Println(s.Key("static/index.html"), err)
 	// Output:
 	// s3store: Options.Bucket is required
-	// s3store: Options.Prefix "blog" must end with '/' (use "blog/")
+	// s3store: Options.Prefix: prefix "blog" must end with '/' or ':' (such as "blog/"), so that no other store's names start with it
 	// blog/static/index.html <nil>
 }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/s3store"
+	"github.com/mutablestore/mutablestore/store"
 )
 
 func TestMain(m *testing.M) { testservice.Main(m) }
@@ -184,4 +185,15 @@ func apiCode(err error) string {
 		return apiErr.ErrorCode()
 	}
 	return ""
+}
+
+// longPrefix returns a unique prefix of exactly store.MaxPrefixLen bytes,
+// the longest one a store may have.
+func longPrefix(tb testing.TB) string {
+	p := testservice.UniqueName(tb, "long-") + "/"
+	p += strings.Repeat("p", store.MaxPrefixLen-len(p)-1) + "/"
+	if len(p) != store.MaxPrefixLen {
+		tb.Fatalf("test bug: prefix of %d bytes", len(p))
+	}
+	return p
 }

@@ -23,12 +23,9 @@ type Options struct {
 	Bucket string
 
 	// Prefix is prepended to every name to form the object key, so several
-	// stores can share a bucket. It is either empty (names are keys) or a
-	// '/'-terminated path such as "site/" or "sites/blog/": the part before
-	// the final '/' follows the rules of store.ValidateName. Requiring the
-	// trailing '/' keeps each store inside its own "directory": with a bare
-	// "site", the name "s/x" would become the key "sites/x" and land in the
-	// store whose prefix is "sites/".
+	// stores can share a bucket. It is empty (names are keys) or follows
+	// store.ValidatePrefix: at most store.MaxPrefixLen bytes, ending with
+	// '/' (such as "site/" or "sites/blog/") or ':'.
 	Prefix string
 }
 
@@ -71,16 +68,11 @@ func New(client *s3.Client, opts Options) (*Store, error) {
 	return &Store{client: client, bucket: opts.Bucket, prefix: opts.Prefix}, nil
 }
 
+// validatePrefix applies store.ValidatePrefix, the rule every prefixed
+// adapter shares; it keeps prefix+name within S3's 1024-byte keys.
 func validatePrefix(prefix string) error {
-	if prefix == "" {
-		return nil
-	}
-	dir, ok := strings.CutSuffix(prefix, "/")
-	if !ok {
-		return fmt.Errorf("s3store: Options.Prefix %q must end with '/' (use %q)", prefix, prefix+"/")
-	}
-	if err := store.ValidateName(dir); err != nil {
-		return fmt.Errorf("s3store: Options.Prefix %q: %w", prefix, err)
+	if err := store.ValidatePrefix(prefix); err != nil {
+		return fmt.Errorf("s3store: Options.Prefix: %w", err)
 	}
 	return nil
 }
@@ -108,24 +100,13 @@ func (s *Store) Bucket() string { return s.bucket }
 // name. It does not validate name.
 func (s *Store) Key(name string) string { return s.prefix + name }
 
-// MaxKeyLen is the longest object key S3 accepts, in bytes. A name is
-// stored under the key Prefix+name, so with a prefix the longest name is
-// MaxKeyLen-len(Prefix) bytes, less than store.MaxNameLen.
-const MaxKeyLen = 1024
-
 // key runs the checks every operation starts with and returns the object
-// key for name. A name too long for S3 once prefixed is refused here, as
-// store.ErrInvalidName, rather than by the server: servers differ (AWS and
-// MinIO answer KeyTooLongError, versitygw accepts longer keys), and an
-// invalid name must not reach the backend.
+// key for name. No valid name under a valid prefix exceeds S3's 1024-byte
+// key limit (store.MaxPrefixLen + store.MaxNameLen), so no server-specific
+// length check is needed here.
 func (s *Store) key(ctx context.Context, op, name string) (string, error) {
 	if err := store.Check(ctx, op, name); err != nil {
 		return "", err
-	}
-	if n := len(s.prefix) + len(name); n > MaxKeyLen {
-		return "", &store.Error{Op: op, Name: name, Err: fmt.Errorf(
-			"%w: name is %d bytes long; with Options.Prefix %q the key would be %d bytes, more than S3's %d",
-			store.ErrInvalidName, len(name), s.prefix, n, MaxKeyLen)}
 	}
 	return s.prefix + name, nil
 }

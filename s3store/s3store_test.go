@@ -2,6 +2,7 @@ package s3store_test
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -11,23 +12,52 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/mutablestore/mutablestore/conformance"
+	"github.com/mutablestore/mutablestore/conformance/faultproxy"
 	"github.com/mutablestore/mutablestore/internal/testservice"
 	"github.com/mutablestore/mutablestore/s3store"
 	"github.com/mutablestore/mutablestore/store"
 )
 
+// TestConformance runs the whole contract, its failure half included, on
+// every server: a missing bucket, a server taken away by a proxy, and the
+// HTTP requests of each operation.
 func TestConformance(t *testing.T) {
 	servers(t, func(t *testing.T, srv testservice.S3Server) {
 		client, _ := newClient(t, srv, clientConfig{})
-		conformance.Run(t, func(tb testing.TB) store.MutableStore {
-			// A bucket per store and no prefix: the suite writes
-			// 1024-byte names, which fill S3's key limit alone.
-			// TestKeys, TestRoundTrips and TestPaths use prefixes.
-			s, err := s3store.New(client, s3store.Options{Bucket: newBucket(tb, client)})
+		// A bucket per store, under the longest prefix allowed: the
+		// suite's longest names then fill S3's 1024-byte keys.
+		newPrefixed := func(tb testing.TB, client *s3.Client, bucket string) store.MutableStore {
+			s, err := s3store.New(client, s3store.Options{Bucket: bucket, Prefix: longPrefix(tb)})
 			if err != nil {
 				tb.Fatal(err)
 			}
 			return s
+		}
+		conformance.RunHarness(t, conformance.Harness{
+			NewStore: func(tb testing.TB) store.MutableStore {
+				return newPrefixed(tb, client, newBucket(tb, client))
+			},
+			Misconfigured: func(tb testing.TB) store.MutableStore {
+				return newPrefixed(tb, client, testservice.UniqueName(tb, "missing-"))
+			},
+			Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
+				u, err := url.Parse(srv.Endpoint)
+				if err != nil {
+					tb.Fatal(err)
+				}
+				p := faultproxy.New(tb, u.Host)
+				// One attempt: the SDK would retry a refused
+				// connection with backoff, which only slows the test.
+				c, _ := newClient(tb, srv, clientConfig{endpoint: "http://" + p.Addr(), attempts: 1})
+				return newPrefixed(tb, c, newBucket(tb, client)), p
+			},
+			Requests: func(tb testing.TB) (store.MutableStore, func() int) {
+				c, reqs := newClient(tb, srv, clientConfig{})
+				s := newPrefixed(tb, c, newBucket(tb, client))
+				n := 0
+				return s, func() int { n += len(reqs.take()); return n }
+			},
+			Secrets: []string{srv.SecretKey},
 		})
 	})
 }
@@ -241,36 +271,50 @@ func TestErrorChain(t *testing.T) {
 	}
 }
 
-// TestKeyTooLong checks that a name too long for S3 once prefixed fails as
-// store.ErrInvalidName without a request, on every server alike.
-func TestKeyTooLong(t *testing.T) {
-	srv := testservice.S3(t)
-	client, reqs := newClient(t, srv, clientConfig{})
-	bucket := newBucket(t, client)
-	s, err := s3store.New(client, s3store.Options{Bucket: bucket, Prefix: "site/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := s3store.MaxKeyLen - len("site/")
-	fits := strings.Repeat("a/", (n-3)/2)
-	fits += strings.Repeat("b", n-len(fits))
-	if len(fits) != s3store.MaxKeyLen-len("site/") {
-		t.Fatalf("test bug: len(fits) = %d", len(fits))
-	}
-	if err := s.Write(t.Context(), fits, "v"); err != nil {
-		t.Errorf("Write of a %d-byte name under a 5-byte prefix = %v; want nil", len(fits), err)
-	}
-	reqs.take()
-	tooLong := fits + "d"
-	_, rerr := s.Read(t.Context(), tooLong)
-	werr := s.Write(t.Context(), tooLong, "v")
-	derr := s.Delete(t.Context(), tooLong)
-	for _, err := range []error{rerr, werr, derr} {
-		if !errors.Is(err, store.ErrInvalidName) || !strings.Contains(err.Error(), "Options.Prefix") {
-			t.Errorf("operation on a name one byte too long for the prefix = %v; want store.ErrInvalidName naming Options.Prefix", err)
+// TestLongestNameUnderLongestPrefix checks the promise that a name valid on
+// one backend is valid on all: a store.MaxNameLen-byte name under a
+// store.MaxPrefixLen-byte prefix fills S3's 1024-byte key limit exactly and
+// works on every server, with one request per operation.
+func TestLongestNameUnderLongestPrefix(t *testing.T) {
+	servers(t, func(t *testing.T, srv testservice.S3Server) {
+		client, reqs := newClient(t, srv, clientConfig{})
+		prefix := longPrefix(t)
+		s, err := s3store.New(client, s3store.Options{Bucket: newBucket(t, client), Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if got := reqs.take(); len(got) != 0 {
-		t.Errorf("operations on a name too long sent %q; want no request", got)
+		name := strings.Repeat("n/", (store.MaxNameLen-1)/2)
+		name += strings.Repeat("m", store.MaxNameLen-len(name))
+		if len(prefix)+len(name) != 1024 || store.ValidateName(name) != nil {
+			t.Fatalf("test bug: key of %d bytes, ValidateName = %v", len(prefix)+len(name), store.ValidateName(name))
+		}
+		reqs.take()
+		ctx := t.Context()
+		if err := s.Write(ctx, name, "v"); err != nil {
+			t.Fatalf("Write of a %d-byte name under a %d-byte prefix = %v; want nil", len(name), len(prefix), err)
+		}
+		if got, err := s.Read(ctx, name); err != nil || got != "v" {
+			t.Fatalf("Read = %q, %v; want \"v\", nil", got, err)
+		}
+		if err := s.Delete(ctx, name); err != nil {
+			t.Fatalf("Delete = %v; want nil", err)
+		}
+		if _, err := s.Read(ctx, name); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("Read after Delete = %v; want store.ErrNotFound", err)
+		}
+		if got := reqs.take(); len(got) != 4 {
+			t.Errorf("four operations sent %d requests %q; want 4", len(got), got)
+		}
+	})
+}
+
+// TestPrefixTooLong checks that New refuses a prefix longer than
+// store.MaxPrefixLen, naming the limit.
+func TestPrefixTooLong(t *testing.T) {
+	client := s3.New(s3.Options{Region: "us-east-1"})
+	prefix := strings.Repeat("p", store.MaxPrefixLen) + "/"
+	_, err := s3store.New(client, s3store.Options{Bucket: "b", Prefix: prefix})
+	if err == nil || !strings.Contains(err.Error(), "more than 256") {
+		t.Fatalf("New with a %d-byte prefix = %v; want an error naming the %d-byte limit", len(prefix), err, store.MaxPrefixLen)
 	}
 }

@@ -54,7 +54,13 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	if u.Fragment != "" {
 		return nil, errors.New("s3store: URL must not have a fragment")
 	}
-	q := u.Query()
+	// url.Values from u.Query would drop a pair that does not parse, so
+	// "?endpoint=http://127.0.0.1:9000;use_path_style=true" would open
+	// against AWS itself.
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("s3store: invalid URL query (separate parameters with '&' and percent-encode special characters): %v", queryReason(err))
+	}
 	for k := range q {
 		if k == "prefix" {
 			return nil, errors.New("s3store: URL query parameter prefix is not supported: the prefix is the URL path: s3://BUCKET/PREFIX/")
@@ -64,6 +70,9 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 		}
 		if len(q[k]) > 1 {
 			return nil, fmt.Errorf("s3store: URL query parameter %q is given %d times", k, len(q[k]))
+		}
+		if q.Get(k) == "" {
+			return nil, fmt.Errorf("s3store: URL query parameter %q has no value; leave it out for the default", k)
 		}
 	}
 
@@ -137,6 +146,16 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	}
 	s.transport = transport
 	return s, nil
+}
+
+// queryReason is the reason url.ParseQuery gives, without the text it
+// quotes, which may be a credential a user put in the wrong place.
+func queryReason(err error) string {
+	reason := err.Error()
+	if i := strings.IndexAny(reason, "\"`'"); i >= 0 {
+		reason = strings.TrimSpace(reason[:i])
+	}
+	return reason
 }
 
 // checkEndpoint rejects an endpoint the SDK would misuse. Its messages do

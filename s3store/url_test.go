@@ -150,6 +150,12 @@ func TestOpenURLErrors(t *testing.T) {
 		{"s3://bucket?endpoint=" + url.QueryEscape("http://AKID:endpoint-secret@127.0.0.1:9000"), "must not carry credentials"},
 		{"s3://bucket?region=us-east-1#frag", "fragment"},
 		{"s3://bucket?region=us-east-1&prefix=site/", "the prefix is the URL path: s3://BUCKET/PREFIX/"},
+		// u.Query would drop the pair and open against AWS itself.
+		{"s3://bucket?endpoint=http://127.0.0.1:9000;use_path_style=true", "invalid URL query"},
+		{"s3://bucket?region=%zz", "invalid URL query"},
+		{"s3://bucket?region=us-east-1&use_path_style=", `"use_path_style" has no value`},
+		{"s3://bucket?region=", `"region" has no value`},
+		{"s3://bucket?region=us-east-1&endpoint=", `"endpoint" has no value`},
 	} {
 		_, err := store.Open(context.Background(), tc.url)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

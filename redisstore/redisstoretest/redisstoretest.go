@@ -91,5 +91,9 @@ func NewWithOptions(t testing.TB, opts redisstore.Options) *redisstore.Store {
 			t.Errorf("redisstoretest: removing the keys under %s: %v", opts.Prefix, err)
 		}
 	})
-	return redisstore.New(c, opts)
+	s, err := redisstore.New(c, opts)
+	if err != nil {
+		t.Fatalf("redisstoretest: %v", err)
+	}
+	return s
 }
