@@ -49,7 +49,7 @@ func BenchmarkRead(b *testing.B) {
 	})
 	b.Run("impl=raw-sdk", func(b *testing.B) {
 		ctx := b.Context()
-		in := &s3.GetObjectInput{Bucket: aws.String(s.Bucket()), Key: aws.String(s.Key(name))}
+		in := &s3.GetObjectInput{Bucket: aws.String(s.Bucket()), Key: aws.String(s3store.ObjectKey(s, name))}
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
 		for b.Loop() {
@@ -82,7 +82,7 @@ func BenchmarkWrite(b *testing.B) {
 	})
 	b.Run("impl=raw-sdk", func(b *testing.B) {
 		ctx := b.Context()
-		key := s.Key(name)
+		key := s3store.ObjectKey(s, name)
 		b.SetBytes(benchSize)
 		b.ReportAllocs()
 		for b.Loop() {

@@ -76,7 +76,7 @@ func TestCloseNew(t *testing.T) {
 			t.Errorf("Close of a store from New = %v; want nil", err)
 		}
 	}
-	other, err := s3store.New(client, s3store.Options{Bucket: bucket, Prefix: "other/"})
+	other, err := s3store.New(client, bucket, s3store.Options{Prefix: "other/"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	s, err := s3store.New(s3.NewFromConfig(cfg), s3store.Options{
-		Bucket: "my-site-artifacts",
-		Prefix: "blog/",
-	})
+	s, err := s3store.New(s3.NewFromConfig(cfg), "my-site-artifacts", s3store.Options{Prefix: "blog/"})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -56,7 +53,7 @@ func ExampleNew_compatibleServer() {
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	})
-	s, err := s3store.New(client, s3store.Options{Bucket: "artifacts"})
+	s, err := s3store.New(client, "artifacts", s3store.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,19 +62,19 @@ func ExampleNew_compatibleServer() {
 	}
 }
 
-// The bucket is required, and the prefix must end with '/'.
+// The bucket is required, and the prefix must end with '/' or ':'.
 func ExampleNew_options() {
 	client := s3.New(s3.Options{Region: "us-east-1"})
-	_, err := s3store.New(client, s3store.Options{})
+	_, err := s3store.New(client, "", s3store.Options{})
 	fmt.Println(err)
-	_, err = s3store.New(client, s3store.Options{Bucket: "artifacts", Prefix: "blog"})
+	_, err = s3store.New(client, "artifacts", s3store.Options{Prefix: "blog"})
 	fmt.Println(err)
-	s, err := s3store.New(client, s3store.Options{Bucket: "artifacts", Prefix: "blog/"})
-	fmt.Println(s.Key("static/index.html"), err)
+	s, err := s3store.New(client, "artifacts", s3store.Options{Prefix: "blog/"})
+	fmt.Println(s.Bucket(), err)
 	// Output:
-	// s3store: Options.Bucket is required
+	// s3store: New needs a bucket name
 	// s3store: Options.Prefix: prefix "blog" must end with '/' or ':' (such as "blog/"), so that no other store's names start with it
-	// blog/static/index.html <nil>
+	// artifacts <nil>
 }
 
 // Opening a store by URL, with credentials from the AWS environment

@@ -10,3 +10,6 @@ func ClientOptions(s *Store) s3.Options { return s.client.Options() }
 // tests can feed it errors that no store operation produces, such as the
 // bodiless 404 of a HeadObject.
 var IsMissing = isMissing
+
+// ObjectKey is the object key that holds name in s.
+func ObjectKey(s *Store, name string) string { return s.prefix + name }

@@ -76,11 +76,11 @@ func TestWrongCredentials(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				client, _ := newClient(t, srv, tc.cc)
-				s, err := s3store.New(client, s3store.Options{Bucket: bucket})
+				s, err := s3store.New(client, bucket, s3store.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				name := good.Key("page") // the object exists: a wrong key must not read as missing
+				name := s3store.ObjectKey(good, "page") // the object exists: a wrong key must not read as missing
 				_, rerr := s.Read(t.Context(), name)
 				werr := s.Write(t.Context(), name, "x")
 				derr := s.Delete(t.Context(), name)
@@ -109,7 +109,7 @@ func TestWrongCredentials(t *testing.T) {
 func TestMissingBucket(t *testing.T) {
 	servers(t, func(t *testing.T, srv testservice.S3Server) {
 		client, _ := newClient(t, srv, clientConfig{})
-		s, err := s3store.New(client, s3store.Options{Bucket: testservice.UniqueName(t, "missing-")})
+		s, err := s3store.New(client, testservice.UniqueName(t, "missing-"), s3store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,7 +189,7 @@ func TestForbidden(t *testing.T) {
 			UsePathStyle: true,
 			Credentials:  aws.AnonymousCredentials{},
 		})
-		s, err := s3store.New(anonymous, s3store.Options{Bucket: bucket})
+		s, err := s3store.New(anonymous, bucket, s3store.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -171,7 +171,7 @@ func removeBucket(ctx context.Context, client *s3.Client, bucket string) error {
 // newStore returns a store with a unique prefix in bucket.
 func newStore(t testing.TB, client *s3.Client, bucket string) *s3store.Store {
 	t.Helper()
-	s, err := s3store.New(client, s3store.Options{Bucket: bucket, Prefix: testservice.UniqueName(t, "t-") + "/"})
+	s, err := s3store.New(client, bucket, s3store.Options{Prefix: testservice.UniqueName(t, "t-") + "/"})
 	if err != nil {
 		t.Fatalf("s3store.New: %v", err)
 	}

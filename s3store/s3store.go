@@ -15,13 +15,9 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// Options configure a Store. Bucket is required; the zero value of every
-// other field is a usable default.
+// Options configure a Store. The zero value is a store without a key
+// prefix: names are the object keys.
 type Options struct {
-	// Bucket is the bucket that holds the objects. It must exist: the store
-	// never creates it.
-	Bucket string
-
 	// Prefix is prepended to every name to form the object key, so several
 	// stores can share a bucket. It is empty (names are keys) or follows
 	// store.ValidatePrefix: at most store.MaxPrefixLen bytes, ending with
@@ -48,24 +44,25 @@ var (
 	_ io.Closer          = (*Store)(nil)
 )
 
-// New returns a Store that keeps its names in opts.Bucket through client.
+// New returns a Store that keeps its names in bucket through client. The
+// bucket must exist: the store never creates it.
 // The client belongs to the caller: the Store only uses it. For an
 // S3-compatible server, configure the client as the package documentation
 // shows.
 //
 // New does not contact the server; a missing bucket or wrong credentials
 // show up as errors from the first operation.
-func New(client *s3.Client, opts Options) (*Store, error) {
+func New(client *s3.Client, bucket string, opts Options) (*Store, error) {
 	if client == nil {
 		return nil, errors.New("s3store: New needs an *s3.Client, got nil")
 	}
-	if opts.Bucket == "" {
-		return nil, errors.New("s3store: Options.Bucket is required")
+	if bucket == "" {
+		return nil, errors.New("s3store: New needs a bucket name")
 	}
 	if err := validatePrefix(opts.Prefix); err != nil {
 		return nil, err
 	}
-	return &Store{client: client, bucket: opts.Bucket, prefix: opts.Prefix}, nil
+	return &Store{client: client, bucket: bucket, prefix: opts.Prefix}, nil
 }
 
 // validatePrefix applies store.ValidatePrefix, the rule every prefixed
@@ -95,10 +92,6 @@ func (s *Store) Close() error {
 
 // Bucket returns the bucket the store uses.
 func (s *Store) Bucket() string { return s.bucket }
-
-// Key returns the object key that holds name: the prefix followed by the
-// name. It does not validate name.
-func (s *Store) Key(name string) string { return s.prefix + name }
 
 // key runs the checks every operation starts with and returns the object
 // key for name. No valid name under a valid prefix exceeds S3's 1024-byte

@@ -27,7 +27,7 @@ func TestConformance(t *testing.T) {
 		// A bucket per store, under the longest prefix allowed: the
 		// suite's longest names then fill S3's 1024-byte keys.
 		newPrefixed := func(tb testing.TB, client *s3.Client, bucket string) store.MutableStore {
-			s, err := s3store.New(client, s3store.Options{Bucket: bucket, Prefix: longPrefix(tb)})
+			s, err := s3store.New(client, bucket, s3store.Options{Prefix: longPrefix(tb)})
 			if err != nil {
 				tb.Fatal(err)
 			}
@@ -85,7 +85,7 @@ func testRoundTrips(t *testing.T, srv testservice.S3Server, cc clientConfig) {
 	s := newStore(t, client, newBucket(t, client))
 	reqs.take()
 	ctx := t.Context()
-	key := "/" + s.Bucket() + "/" + s.Key("static/page.html")
+	key := "/" + s.Bucket() + "/" + s3store.ObjectKey(s, "static/page.html")
 
 	steps := []struct {
 		op   string
@@ -135,7 +135,7 @@ func TestKeys(t *testing.T) {
 	srv := testservice.S3(t)
 	client, _ := newClient(t, srv, clientConfig{})
 	bucket := newBucket(t, client)
-	s, err := s3store.New(client, s3store.Options{Bucket: bucket, Prefix: "site/blog/"})
+	s, err := s3store.New(client, bucket, s3store.Options{Prefix: "site/blog/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestKeys(t *testing.T) {
 	}); err != nil {
 		t.Errorf("HeadObject of key %q after Write(%q): %v; want the object there", "site/blog/"+name, name, err)
 	}
-	if got := s.Key(name); got != "site/blog/"+name {
+	if got := s3store.ObjectKey(s, name); got != "site/blog/"+name {
 		t.Errorf("Key(%q) = %q; want %q", name, got, "site/blog/"+name)
 	}
 }
@@ -233,19 +233,19 @@ func TestPaths(t *testing.T) {
 
 func TestNewOptions(t *testing.T) {
 	client := s3.New(s3.Options{Region: "us-east-1"})
-	if _, err := s3store.New(client, s3store.Options{}); err == nil || !strings.Contains(err.Error(), "Options.Bucket") {
-		t.Errorf("New without a bucket = %v; want an error naming Options.Bucket", err)
+	if _, err := s3store.New(client, "", s3store.Options{}); err == nil || !strings.Contains(err.Error(), "bucket") {
+		t.Errorf("New without a bucket = %v; want an error asking for a bucket", err)
 	}
-	if _, err := s3store.New(nil, s3store.Options{Bucket: "b"}); err == nil {
+	if _, err := s3store.New(nil, "b", s3store.Options{}); err == nil {
 		t.Error("New(nil client) = nil error; want an error")
 	}
 	for _, prefix := range []string{"", "site/", "sites/blog/", "a b/", "%2F/"} {
-		if _, err := s3store.New(client, s3store.Options{Bucket: "b", Prefix: prefix}); err != nil {
+		if _, err := s3store.New(client, "b", s3store.Options{Prefix: prefix}); err != nil {
 			t.Errorf("New with Prefix %q = %v; want nil", prefix, err)
 		}
 	}
 	for _, prefix := range []string{"site", "/", "/site/", "site//", "../", "a/../", "./", "a\\b/", "a\x00/"} {
-		_, err := s3store.New(client, s3store.Options{Bucket: "b", Prefix: prefix})
+		_, err := s3store.New(client, "b", s3store.Options{Prefix: prefix})
 		if err == nil || !strings.Contains(err.Error(), "Options.Prefix") {
 			t.Errorf("New with Prefix %q = %v; want an error naming Options.Prefix", prefix, err)
 		}
@@ -256,7 +256,7 @@ func TestNewOptions(t *testing.T) {
 func TestErrorChain(t *testing.T) {
 	srv := testservice.S3(t)
 	client, _ := newClient(t, srv, clientConfig{})
-	s, err := s3store.New(client, s3store.Options{Bucket: testservice.UniqueName(t, "missing-")})
+	s, err := s3store.New(client, testservice.UniqueName(t, "missing-"), s3store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestLongestNameUnderLongestPrefix(t *testing.T) {
 	servers(t, func(t *testing.T, srv testservice.S3Server) {
 		client, reqs := newClient(t, srv, clientConfig{})
 		prefix := longPrefix(t)
-		s, err := s3store.New(client, s3store.Options{Bucket: newBucket(t, client), Prefix: prefix})
+		s, err := s3store.New(client, newBucket(t, client), s3store.Options{Prefix: prefix})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,7 +313,7 @@ func TestLongestNameUnderLongestPrefix(t *testing.T) {
 func TestPrefixTooLong(t *testing.T) {
 	client := s3.New(s3.Options{Region: "us-east-1"})
 	prefix := strings.Repeat("p", store.MaxPrefixLen) + "/"
-	_, err := s3store.New(client, s3store.Options{Bucket: "b", Prefix: prefix})
+	_, err := s3store.New(client, "b", s3store.Options{Prefix: prefix})
 	if err == nil || !strings.Contains(err.Error(), "more than 256") {
 		t.Fatalf("New with a %d-byte prefix = %v; want an error naming the %d-byte limit", len(prefix), err, store.MaxPrefixLen)
 	}

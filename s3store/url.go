@@ -83,7 +83,7 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	opts := Options{Bucket: u.Host, Prefix: prefix}
+	opts := Options{Prefix: prefix}
 	if err := validatePrefix(opts.Prefix); err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 		}
 		o.UsePathStyle = pathStyle
 	})
-	s, err := New(client, opts)
+	s, err := New(client, u.Host, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func TestOpenURL(t *testing.T) {
 			t.Error("a store opened by URL does not implement io.Closer")
 		}
 		t.Cleanup(func() { s.Close() })
-		if got, want := s.Key("page"), "sites/blog/page"; got != want {
+		if got, want := s3store.ObjectKey(s, "page"), "sites/blog/page"; got != want {
 			t.Errorf("Key(page) = %q; want %q: the URL path is the prefix", got, want)
 		}
 		o := s3store.ClientOptions(s)
@@ -113,8 +113,8 @@ func TestOpenURLConfig(t *testing.T) {
 		t.Errorf("client for s3://my-bucket?region=eu-west-3: region %q, path style %v, endpoint %v, checksums %v; want eu-west-3, false, nil, WhenSupported",
 			o.Region, o.UsePathStyle, o.BaseEndpoint, o.RequestChecksumCalculation)
 	}
-	if s.Bucket() != "my-bucket" || s.Key("a") != "a" {
-		t.Errorf("bucket %q, Key(a) %q; want my-bucket, a", s.Bucket(), s.Key("a"))
+	if s.Bucket() != "my-bucket" || s3store.ObjectKey(s, "a") != "a" {
+		t.Errorf("bucket %q, Key(a) %q; want my-bucket, a", s.Bucket(), s3store.ObjectKey(s, "a"))
 	}
 
 	// The region may come from the environment; the prefix's trailing
@@ -125,8 +125,8 @@ func TestOpenURLConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	s = ms.(*s3store.Store)
-	if o := s3store.ClientOptions(s); o.Region != "ap-south-1" || s.Key("a") != "site/a" {
-		t.Errorf("region %q, Key(a) %q; want ap-south-1 from AWS_REGION, site/a", o.Region, s.Key("a"))
+	if o := s3store.ClientOptions(s); o.Region != "ap-south-1" || s3store.ObjectKey(s, "a") != "site/a" {
+		t.Errorf("region %q, Key(a) %q; want ap-south-1 from AWS_REGION, site/a", o.Region, s3store.ObjectKey(s, "a"))
 	}
 }
 

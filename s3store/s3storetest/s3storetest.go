@@ -94,7 +94,7 @@ func New(t testing.TB) *s3store.Store {
 			t.Errorf("s3storetest: removing bucket %s: %v", bucket, err)
 		}
 	})
-	s, err := s3store.New(c, s3store.Options{Bucket: bucket})
+	s, err := s3store.New(c, bucket, s3store.Options{})
 	if err != nil {
 		t.Fatalf("s3storetest: %v", err)
 	}
