@@ -205,7 +205,8 @@ func (b *benchConfig) main(ctx context.Context, storeURL string, timeoutGiven bo
 		fmt.Fprintf(stderr, "mstore: %v\n", err)
 		return exitUsage
 	}
-	bound := time.Duration(len(b.sizes)*len(b.concurrency)*3)*b.duration + 2*time.Minute
+	runsTake := time.Duration(len(b.sizes)*len(b.concurrency)*3) * b.duration
+	bound := runsTake + 2*time.Minute
 	if timeoutGiven {
 		bound = timeout
 	}
@@ -223,7 +224,14 @@ func (b *benchConfig) main(ctx context.Context, storeURL string, timeoutGiven bo
 	rep, err := b.run(ctx, s, stderr)
 	rep.Store = redactURL(storeURL)
 	if err != nil {
-		fmt.Fprintf(stderr, "mstore: bench: %s\n", oneLine(err))
+		msg := oneLine(err)
+		switch {
+		case timeoutGiven && errors.Is(err, context.DeadlineExceeded):
+			msg += fmt.Sprintf(" (-timeout %v is shorter than the %v the runs take: raise it, or leave it out)", timeout, runsTake)
+		case errors.Is(err, context.Canceled):
+			msg += " (interrupted)"
+		}
+		fmt.Fprintf(stderr, "mstore: bench: %s; cleanup deleted %d names, left %d\n", msg, rep.Cleanup.Deleted, rep.Cleanup.Left)
 		return exitFailure
 	}
 	if b.json {

@@ -242,6 +242,18 @@ func TestBenchStopsAndCleansUpOnError(t *testing.T) {
 	}
 }
 
+// An explicit -timeout bounds the whole bench, which says why it stopped
+// and still cleans up.
+func TestBenchTimeout(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := mstore(t, nil, "", "-timeout", "100ms", "-store", "file://"+dir, "bench", "-c", "1", "-size", "10", "-duration", "1s")
+	want := "(-timeout 100ms is shorter than the 3s the runs take: raise it, or leave it out); cleanup deleted 17 names, left 0\n"
+	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "context deadline exceeded") || !strings.HasSuffix(stderr, want) {
+		t.Errorf("bench cut short by -timeout = exit %d, stdout %q, stderr %q; want %d and ...%q", code, stdout, stderr, exitFailure, want)
+	}
+	assertEmptyDir(t, dir)
+}
+
 func TestBenchBadFlags(t *testing.T) {
 	url := "file://" + t.TempDir()
 	for _, tt := range []struct {
