@@ -94,7 +94,10 @@ func parse(r io.Reader) ([]*series, error) {
 		if s.nsPerOp == 0 {
 			continue
 		}
-		group, impl := splitImpl(strings.TrimPrefix(m[1], "Benchmark"))
+		group, impl, found := splitImpl(strings.TrimPrefix(m[1], "Benchmark"))
+		if !found && pkg != "" {
+			impl = pkg // a benchmark of the package's own code, such as conformance.Benchmark
+		}
 		if pkg != "" {
 			group = pkg + " " + group
 		}
@@ -111,20 +114,20 @@ func parse(r io.Reader) ([]*series, error) {
 // splitImpl takes the impl=NAME element out of a benchmark name:
 // "Write/sync=durable/impl=fsstore" is group "Write sync=durable", impl
 // "fsstore". A name without one is its own group and impl.
-func splitImpl(name string) (group, impl string) {
+func splitImpl(name string) (group, impl string, found bool) {
 	var rest []string
 	for _, part := range strings.Split(name, "/") {
 		if v, ok := strings.CutPrefix(part, "impl="); ok {
-			impl = v
+			impl, found = v, true
 			continue
 		}
 		rest = append(rest, part)
 	}
 	group = strings.Join(rest, " ")
-	if impl == "" {
+	if !found {
 		impl = group
 	}
-	return group, impl
+	return group, impl, found
 }
 
 func main() {
