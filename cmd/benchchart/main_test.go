@@ -112,3 +112,11 @@ func TestChartAndTable(t *testing.T) {
 		t.Error("no benchmark left after -filter: want an error")
 	}
 }
+
+// A benchmark without impl= (conformance.Benchmark's) is its package's.
+func TestNoImpl(t *testing.T) {
+	all, err := parse(strings.NewReader("pkg: github.com/mutablestore/mutablestore/fsstore\nBenchmarkConformance/durable/Read-2   95367   11596 ns/op   353.23 MB/s   4880 B/op   2 allocs/op\n"))
+	if err != nil || len(all) != 1 || all[0].group != "fsstore Conformance durable Read" || all[0].impl != "fsstore" || all[0].samples[0].allocsPerOp != 2 {
+		t.Fatalf("parse = %+v, %v; want group %q, impl fsstore", all, err, "fsstore Conformance durable Read")
+	}
+}
