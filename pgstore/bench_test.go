@@ -84,7 +84,7 @@ func BenchmarkRead(b *testing.B) {
 // through it.
 func benchBouncer(b *testing.B, table string) (*pgxpool.Pool, *pgstore.Store) {
 	pool := bouncerPool(b, 0)
-	s, err := pgstore.New(b.Context(), pool, pgstore.Options{Table: table})
+	s, err := openTable(b.Context(), pool, pgstore.Options{Table: table})
 	if err != nil {
 		b.Fatalf("pgstore.New through PgBouncer: %v", err)
 	}

@@ -66,26 +66,21 @@
 // unless its ignore_startup_parameters lists them; name the schema in
 // table= instead.
 //
-// # Migrations and SkipCreateTable
+// # Creating the table
 //
-// Unless Options.SkipCreateTable is set, New asks the server whether the
-// table exists (to_regclass) and runs CREATE TABLE IF NOT EXISTS only when
-// it does not, so a role without the CREATE privilege can still use New on
-// a table that exists. Replicas that start together may all run New: a
-// concurrent creation is not an error. New never creates a schema.
+// New does no I/O, as sql.Open does not. CreateTable asks the server
+// whether the table exists (to_regclass) and runs CREATE TABLE IF NOT
+// EXISTS only when it does not, so a role without the CREATE privilege can
+// call it on a table that exists, and replicas that start together may all
+// call it. It never creates a schema. A store opened by URL calls it unless
+// the URL says create_table=false; leave it out of read-only uses (such as
+// `mstore get` or a health check) that must not leave an empty table
+// behind.
 //
-// New creates the table whatever the store is then used for: even a
-// read-only use, such as `mstore get` or a health check with a postgres
-// URL, leaves an empty table behind in a database (or a search_path schema)
-// that had none. Use create_table=false in such URLs when that matters.
-//
-// Where the schema is migrated by a DBA, or the store's role may not run
-// DDL, set SkipCreateTable (or create_table=false in a URL) and create the
-// table with the statement above. New then does no I/O, and an operation on
-// a missing table fails with an error that names the table and says it was
-// dropped or never created. A table dropped while a store uses it fails
-// the same way, never with store.ErrNotFound; the next New creates it
-// again unless told not to.
+// Where the schema is migrated by a DBA, create the table with the
+// statement above and never call CreateTable. An operation on a missing
+// table, or one dropped while a store uses it, fails with an error that
+// names the table, never with store.ErrNotFound.
 //
 // # Permissions
 //
@@ -127,7 +122,7 @@
 // two of the store's own, removed before the URL reaches pgx:
 //
 //   - table: Options.Table (default mutable_store);
-//   - create_table: false sets Options.SkipCreateTable (default true).
+//   - create_table: false opens the store without calling CreateTable (default true).
 //
 // Open refuses a URL that it could only read by guessing: a parameter given
 // twice (the store's or pgx's), an empty table= or create_table=, and a

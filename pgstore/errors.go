@@ -39,18 +39,16 @@ func missingTable(err error) bool {
 }
 
 // tableError explains undefined_table in the store's terms. It wraps the
-// server's *pgconn.PgError. A store only meets it when the table was
-// dropped after New, or when New was told not to create it, so the message
-// names both causes.
+// server's *pgconn.PgError.
 type tableError struct {
 	table string
 	err   error
 }
 
 func (e *tableError) Error() string {
-	return fmt.Sprintf("table %s does not exist (it was dropped, or New was told not to create it: "+
-		"Options.SkipCreateTable / create_table=false in the URL); create it with the DDL in the pgstore "+
-		"documentation, or have New create it: %v", e.table, e.err)
+	return fmt.Sprintf("table %s does not exist (it was dropped, or never created: "+
+		"call Store.CreateTable, open the URL without create_table=false, or run the DDL in the pgstore "+
+		"documentation): %v", e.table, e.err)
 }
 
 func (e *tableError) Unwrap() error { return e.err }

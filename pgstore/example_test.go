@@ -24,10 +24,13 @@ func Example() {
 	}
 	defer pool.Close() // the store never closes the caller's pool
 
-	// New creates the table if it is missing, but not its schema: the
-	// schema "site" must exist (CREATE SCHEMA site), or New fails.
-	s, err := pgstore.New(ctx, pool, pgstore.Options{Table: "site.mutable_store"})
+	// New does no I/O. CreateTable creates the table if it is missing,
+	// but not its schema: "site" must exist (CREATE SCHEMA site).
+	s, err := pgstore.New(pool, pgstore.Options{Table: "site.mutable_store"})
 	if err != nil {
+		log.Fatal(err)
+	}
+	if err := s.CreateTable(ctx); err != nil {
 		log.Fatal(err)
 	}
 	if err := s.Write(ctx, "static/index.html", "<h1>Hello</h1>"); err != nil {
@@ -44,8 +47,9 @@ func Example() {
 	}
 }
 
-// A role that may not run DDL uses a table a migration created.
-func ExampleOptions_skipCreateTable() {
+// A role that may not run DDL uses a table a migration created, and never
+// calls CreateTable.
+func ExampleNew_migrated() {
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))
 	if err != nil {
@@ -53,7 +57,7 @@ func ExampleOptions_skipCreateTable() {
 	}
 	defer pool.Close()
 
-	s, err := pgstore.New(ctx, pool, pgstore.Options{Table: "mutable_store", SkipCreateTable: true})
+	s, err := pgstore.New(pool, pgstore.Options{Table: "mutable_store"})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestServerStopped(t *testing.T) {
 	config.MaxConns = 2
 	pool := newPool(t, config)
 	table := uniqueTable(t, testPool(t)) // dropped through the direct pool
-	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table})
+	s, err := openTable(t.Context(), pool, pgstore.Options{Table: table})
 	if err != nil {
 		t.Fatalf("New through the proxy: %v", err)
 	}
@@ -60,7 +60,7 @@ func TestServerStopped(t *testing.T) {
 		}
 	}
 	// New needs the server too, unless told not to touch it.
-	_, err = pgstore.New(ctx, pool, pgstore.Options{Table: table})
+	_, err = openTable(ctx, pool, pgstore.Options{Table: table})
 	if err == nil {
 		t.Error("New with the server stopped: err = nil; want an error")
 	}
@@ -80,16 +80,16 @@ func TestWrongPassword(t *testing.T) {
 	pool := newPool(t, config)
 	table := uniqueTable(t, testPool(t))
 
-	_, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table})
+	_, err := openTable(t.Context(), pool, pgstore.Options{Table: table})
 	if err == nil {
 		t.Fatal("New with a wrong password: err = nil; want an error")
 	}
 	conformance.ExpectNoSecret(t, "New with a wrong password", err, wrong, right)
 	wantAuthFailure(t, "New with a wrong password", err)
 
-	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table, SkipCreateTable: true})
+	s, err := pgstore.New(pool, pgstore.Options{Table: table})
 	if err != nil {
-		t.Fatalf("New with SkipCreateTable: %v; want no error (it does no I/O)", err)
+		t.Fatalf("New: %v; want no error (it does no I/O)", err)
 	}
 	_, err = s.Read(t.Context(), "static/a")
 	conformance.ExpectFailure(t, "Read with a wrong password", err, store.OpRead, "static/a", wrong, right)
@@ -212,7 +212,7 @@ func TestNewServerDown(t *testing.T) {
 	config.ConnConfig.Host, config.ConnConfig.Port = host, uint16(portNum)
 	pool := newPool(t, config)
 
-	_, err := pgstore.New(t.Context(), pool, pgstore.Options{})
+	_, err := openTable(t.Context(), pool, pgstore.Options{})
 	if err == nil {
 		t.Fatal("New with the server down: err = nil; want an error")
 	}

@@ -1,7 +1,6 @@
 package pgstore_test
 
 import (
-	"context"
 	"net"
 	"strconv"
 	"testing"
@@ -20,7 +19,7 @@ func TestConformance(t *testing.T) {
 	conformance.RunHarness(t, conformance.Harness{
 		NewStore: func(tb testing.TB) store.MutableStore { return newStore(tb, shared) },
 		Misconfigured: func(tb testing.TB) store.MutableStore {
-			s, err := pgstore.New(context.Background(), shared, pgstore.Options{Table: uniqueTable(tb, shared), SkipCreateTable: true})
+			s, err := pgstore.New(shared, pgstore.Options{Table: uniqueTable(tb, shared)})
 			if err != nil {
 				tb.Fatalf("pgstore.New: %v", err)
 			}

@@ -105,7 +105,7 @@ func newStore(t testing.TB, pool *pgxpool.Pool) *pgstore.Store {
 func newStoreTable(t testing.TB, pool *pgxpool.Pool) (*pgstore.Store, string) {
 	t.Helper()
 	table := uniqueTable(t, pool)
-	s, err := pgstore.New(context.Background(), pool, pgstore.Options{Table: table})
+	s, err := openTable(context.Background(), pool, pgstore.Options{Table: table})
 	if err != nil {
 		t.Fatalf("pgstore.New: %v", err)
 	}
@@ -195,4 +195,16 @@ type countingConn struct {
 func (cc *countingConn) Write(b []byte) (int, error) {
 	cc.c.writes.Add(1)
 	return cc.Conn.Write(b)
+}
+
+// openTable is New followed by CreateTable, as the URL opener does.
+func openTable(ctx context.Context, pool *pgxpool.Pool, opts pgstore.Options) (*pgstore.Store, error) {
+	s, err := pgstore.New(pool, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CreateTable(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
 }

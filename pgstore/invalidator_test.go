@@ -39,7 +39,7 @@ func invBackend(t testing.TB, pool *pgxpool.Pool) (*pgstore.Store, string) {
 	t.Cleanup(func() {
 		pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
 	})
-	s, err := pgstore.New(context.Background(), pool, pgstore.Options{Table: table})
+	s, err := openTable(context.Background(), pool, pgstore.Options{Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}

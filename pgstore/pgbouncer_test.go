@@ -36,7 +36,7 @@ func bouncerPool(t testing.TB, maxConns int32) *pgxpool.Pool {
 // through PgBouncer too; the table is dropped directly on the server.
 func bouncerStore(t testing.TB, pool *pgxpool.Pool) *pgstore.Store {
 	t.Helper()
-	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: uniqueTable(t, testPool(t))})
+	s, err := openTable(t.Context(), pool, pgstore.Options{Table: uniqueTable(t, testPool(t))})
 	if err != nil {
 		t.Fatalf("pgstore.New through PgBouncer: %v", err)
 	}
@@ -70,7 +70,7 @@ func TestPgBouncerConcurrent(t *testing.T) {
 	errs := make(chan error, workers*rounds*3)
 	for i := range workers {
 		wg.Go(func() {
-			s, err := pgstore.New(ctx, pool, pgstore.Options{Table: tables[i%len(tables)]})
+			s, err := openTable(ctx, pool, pgstore.Options{Table: tables[i%len(tables)]})
 			if err != nil {
 				errs <- fmt.Errorf("New: %w", err)
 				return

@@ -80,7 +80,7 @@ func TestNewChecksBeforeCreating(t *testing.T) {
 	pool := newPool(t, config)
 	table := uniqueTable(t, pool)
 
-	if _, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table}); err != nil {
+	if _, err := openTable(t.Context(), pool, pgstore.Options{Table: table}); err != nil {
 		t.Fatalf("New on a missing table: %v", err)
 	}
 	if sql := c.reset(); len(sql) != 2 {
@@ -91,17 +91,17 @@ func TestNewChecksBeforeCreating(t *testing.T) {
 	}
 	c.reset()
 
-	if _, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table}); err != nil {
+	if _, err := openTable(t.Context(), pool, pgstore.Options{Table: table}); err != nil {
 		t.Fatalf("New on an existing table: %v", err)
 	}
 	if sql := c.reset(); len(sql) != 1 {
 		t.Errorf("New on an existing table ran %q; want only the existence check", sql)
 	}
 
-	if _, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table, SkipCreateTable: true}); err != nil {
-		t.Fatalf("New with SkipCreateTable: %v", err)
+	if _, err := pgstore.New(pool, pgstore.Options{Table: table}); err != nil {
+		t.Fatalf("New: %v", err)
 	}
 	if q, w := c.queries.Load(), c.writes.Load(); q != 0 || w != 0 {
-		t.Errorf("New with SkipCreateTable ran %d statements and wrote %d times; want no I/O", q, w)
+		t.Errorf("New ran %d statements and wrote %d times; want no I/O", q, w)
 	}
 }

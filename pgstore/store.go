@@ -11,8 +11,7 @@ import (
 )
 
 // Options configure a Store. The zero value is a store in the table
-// "mutable_store" of the connection's search_path, created by New when it is
-// missing.
+// "mutable_store" of the connection's search_path.
 type Options struct {
 	// Table is the table that holds the names: "table", or "schema.table"
 	// to name its schema. Each part is used literally, as a quoted
@@ -20,13 +19,6 @@ type Options struct {
 	// semicolons in it are part of the name, never SQL. Empty means
 	// DefaultTable.
 	Table string
-
-	// SkipCreateTable stops New from creating a missing table, for
-	// deployments where the schema is migrated by a DBA and the store's
-	// role may not run DDL. New then does no I/O at all, and an operation on
-	// a missing table fails with an error naming the table (never
-	// store.ErrNotFound). The package documentation gives the DDL.
-	SkipCreateTable bool
 }
 
 // DefaultTable is the table a Store uses when Options.Table is empty.
@@ -62,19 +54,14 @@ var (
 )
 
 // New returns a store kept in the table opts.Table of the database pool
-// connects to. Unless opts.SkipCreateTable is set, New checks that the table
-// exists and creates it when it does not, so it needs a working connection;
-// with SkipCreateTable it touches no connection.
-//
-// The table is created whatever the store is then used for: even a
-// read-only use, such as `mstore get` with a postgres URL, leaves an empty
-// table behind in a database that had none. To only ever use a table that
-// a migration created, set SkipCreateTable (create_table=false in a URL);
-// an operation on a missing table then fails with an error naming it.
+// connects to. Like sql.Open, it only validates its arguments and touches
+// no connection: call CreateTable to create the table, or create it with a
+// migration (see the package documentation). An operation on a missing
+// table fails with an error naming it, never store.ErrNotFound.
 //
 // The store borrows pool and never closes it: the caller that built the pool
 // closes it, after the last use of the store.
-func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) {
+func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if pool == nil {
 		return nil, errorf("New with a nil *pgxpool.Pool")
 	}
@@ -82,13 +69,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, opts Options) (*Store, error) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{pool: pool, table: id.Sanitize(), sql: newStatements(id)}
-	if !opts.SkipCreateTable {
-		if err := s.createTable(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
+	return &Store{pool: pool, table: id.Sanitize(), sql: newStatements(id)}, nil
 }
 
 // Read returns the content stored under name, or an error matching

@@ -23,7 +23,7 @@ func TestConformanceSchemaQualified(t *testing.T) {
 	schema := uniqueSchema(t, pool)
 	conformance.Run(t, func(tb testing.TB) store.MutableStore {
 		table := uniqueTable(tb, pool) // names it; the schema's CASCADE drops it
-		s, err := pgstore.New(tb.Context(), pool, pgstore.Options{Table: schema + "." + table})
+		s, err := openTable(tb.Context(), pool, pgstore.Options{Table: schema + "." + table})
 		if err != nil {
 			tb.Fatalf("pgstore.New: %v", err)
 		}
@@ -64,7 +64,7 @@ func TestNameAndChildCoexist(t *testing.T) {
 func TestContentIsStoredByteForByte(t *testing.T) {
 	pool := testPool(t)
 	table := uniqueTable(t, pool)
-	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table})
+	s, err := openTable(t.Context(), pool, pgstore.Options{Table: table})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestNewConcurrently(t *testing.T) {
 		errs := make([]error, 8)
 		for i := range errs {
 			wg.Go(func() {
-				_, errs[i] = pgstore.New(t.Context(), pool, pgstore.Options{Table: table})
+				_, errs[i] = openTable(t.Context(), pool, pgstore.Options{Table: table})
 			})
 		}
 		wg.Wait()
@@ -111,9 +111,9 @@ func TestNewConcurrently(t *testing.T) {
 func TestMissingTable(t *testing.T) {
 	pool := testPool(t)
 	table := uniqueTable(t, pool)
-	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table, SkipCreateTable: true})
+	s, err := pgstore.New(pool, pgstore.Options{Table: table})
 	if err != nil {
-		t.Fatalf("New with SkipCreateTable on a missing table: %v; want no error (New does no I/O then)", err)
+		t.Fatalf("New on a missing table: %v; want no error (New does no I/O then)", err)
 	}
 	ctx := t.Context()
 	for op, run := range map[string]func() error{
@@ -138,7 +138,7 @@ func TestMissingTable(t *testing.T) {
 			t.Errorf("%s on a missing table: %v is not a *store.Error for %s \"static/a\"", op, err, op)
 		}
 		msg := err.Error()
-		for _, want := range []string{`table "` + table + `" does not exist`, "SkipCreateTable"} {
+		for _, want := range []string{`table "` + table + `" does not exist`, "Store.CreateTable"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("%s on a missing table: message %q does not contain %q", op, msg, want)
 			}
@@ -147,9 +147,8 @@ func TestMissingTable(t *testing.T) {
 }
 
 // TestTableDroppedAfterNew checks the error of a store whose table was
-// dropped after New created it: it names the table and both ways that
-// happens, without claiming that SkipCreateTable was set, and is never
-// ErrNotFound. A new New creates the table again.
+// dropped after CreateTable made it: it names the table and how to create
+// it, and is never ErrNotFound. CreateTable creates the table again.
 func TestTableDroppedAfterNew(t *testing.T) {
 	pool := testPool(t)
 	s, table := newStoreTable(t, pool)
@@ -164,15 +163,11 @@ func TestTableDroppedAfterNew(t *testing.T) {
 	if err == nil || errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("Read from a dropped table: err = %v; want an error other than ErrNotFound", err)
 	}
-	want := `read "static/a": table "` + table + `" does not exist (it was dropped, or New was told not to create it: ` +
-		`Options.SkipCreateTable / create_table=false in the URL)`
+	want := `read "static/a": table "` + table + `" does not exist (it was dropped, or never created: call Store.CreateTable`
 	if msg := err.Error(); !strings.HasPrefix(msg, want) {
 		t.Errorf("Read from a dropped table = %q; want it to start with %q", msg, want)
 	}
-	if strings.Contains(err.Error(), "leave Options.SkipCreateTable false") {
-		t.Errorf("Read from a dropped table = %q; SkipCreateTable was false", err)
-	}
-	s2, err := pgstore.New(ctx, pool, pgstore.Options{Table: table})
+	s2, err := openTable(ctx, pool, pgstore.Options{Table: table})
 	if err != nil {
 		t.Fatalf("New after the drop: %v", err)
 	}
@@ -184,7 +179,7 @@ func TestTableDroppedAfterNew(t *testing.T) {
 // TestMissingSchema checks that New says the schema is missing, rather than
 // creating it (which needs a privilege a store's role should not have).
 func TestMissingSchema(t *testing.T) {
-	_, err := pgstore.New(t.Context(), testPool(t), pgstore.Options{Table: "pgstore_no_such_schema.t"})
+	_, err := openTable(t.Context(), testPool(t), pgstore.Options{Table: "pgstore_no_such_schema.t"})
 	if err == nil || !strings.Contains(err.Error(), "schema does not exist") {
 		t.Fatalf("New in a missing schema: err = %v; want an error saying the schema does not exist", err)
 	}
@@ -195,7 +190,7 @@ func TestMissingSchema(t *testing.T) {
 }
 
 func TestNewNilPool(t *testing.T) {
-	if _, err := pgstore.New(context.Background(), nil, pgstore.Options{}); err == nil {
+	if _, err := openTable(context.Background(), nil, pgstore.Options{}); err == nil {
 		t.Fatal("New(nil pool): err = nil; want an error")
 	}
 }

@@ -63,10 +63,12 @@ func newStatements(id pgx.Identifier) statements {
 	}
 }
 
-// createTable creates the table unless it exists. It asks first because
-// CREATE TABLE IF NOT EXISTS needs the CREATE privilege on the schema even
-// when the table is there, which a least-privileged role does not have.
-func (s *Store) createTable(ctx context.Context) error {
+// CreateTable creates the store's table unless it exists; calling it again,
+// or from several processes at once, is not an error. It never creates a
+// schema. It asks first because CREATE TABLE IF NOT EXISTS needs the CREATE
+// privilege on the schema even when the table is there, which a
+// least-privileged role does not have.
+func (s *Store) CreateTable(ctx context.Context) error {
 	exists, err := s.tableExists(ctx)
 	if err != nil {
 		if ce := (*pgconn.ConnectError)(nil); errors.As(err, &ce) {
@@ -84,14 +86,14 @@ func (s *Store) createTable(ctx context.Context) error {
 	// Sessions that create one table at the same moment race in the
 	// catalog: all but one CREATE TABLE IF NOT EXISTS can fail, with a
 	// unique violation (23505) or "type already exists" (42710), instead
-	// of skipping. If the table is there now, another New made it.
+	// of skipping. If the table is there now, another CreateTable made it.
 	if exists, _ := s.tableExists(ctx); exists {
 		return nil
 	}
 	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "3F000" {
 		return errorf("create table %s: its schema does not exist; create the schema first: %w", s.table, err)
 	}
-	return errorf("create table %s (set Options.SkipCreateTable if the table is managed elsewhere): %w", s.table, err)
+	return errorf("create table %s: %w", s.table, err)
 }
 
 // tableExists reports whether the table exists, resolving an unqualified

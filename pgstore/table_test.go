@@ -24,7 +24,7 @@ func TestTableOptionRejected(t *testing.T) {
 		strings.Repeat("s", 64) + ".t",
 	} {
 		// Validation comes before any use of the pool.
-		_, err := pgstore.New(t.Context(), testPool(t), pgstore.Options{Table: table, SkipCreateTable: true})
+		_, err := pgstore.New(testPool(t), pgstore.Options{Table: table})
 		if err == nil || !strings.Contains(err.Error(), "Options.Table") {
 			t.Errorf("New(Table: %q): err = %v; want an error about Options.Table", table, err)
 		}
@@ -53,7 +53,7 @@ func TestTableOptionCannotInjectSQL(t *testing.T) {
 	}
 	for _, table := range hostile {
 		dropWhenDone(t, pool, pgx.Identifier{table})
-		s, err := pgstore.New(ctx, pool, pgstore.Options{Table: table})
+		s, err := openTable(ctx, pool, pgstore.Options{Table: table})
 		if err != nil {
 			t.Errorf("New(Table: %q): %v; want a table of that literal name", table, err)
 			continue
@@ -78,7 +78,7 @@ func TestTableOptionCannotInjectSQL(t *testing.T) {
 		`x"; DROP TABLE ` + victim + `; --.t`,
 		`public"; DROP TABLE ` + victim + `; --.t`,
 	} {
-		if _, err := pgstore.New(ctx, pool, pgstore.Options{Table: table}); err == nil || !strings.Contains(err.Error(), "schema does not exist") {
+		if _, err := openTable(ctx, pool, pgstore.Options{Table: table}); err == nil || !strings.Contains(err.Error(), "schema does not exist") {
 			t.Errorf("New(Table: %q): err = %v; want an error saying the schema does not exist", table, err)
 		}
 	}

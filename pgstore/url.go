@@ -50,6 +50,7 @@ func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 		}
 	}
 	var opts Options
+	createTable := true
 	if vs, ok := query[paramTable]; ok {
 		if vs[0] == "" {
 			return nil, errorf("URL parameter %s is empty; name a table, or leave the parameter out for %s", paramTable, DefaultTable)
@@ -61,7 +62,7 @@ func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 		if err != nil {
 			return nil, errorf("URL parameter %s=%q is not a boolean (true or false)", paramCreateTable, vs[0])
 		}
-		opts.SkipCreateTable = !c
+		createTable = c
 	}
 	query.Del(paramTable)
 	query.Del(paramCreateTable)
@@ -79,7 +80,10 @@ func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 	if err != nil {
 		return nil, &redactedError{msg: "pgstore: " + redact(err.Error(), secrets), err: err}
 	}
-	s, err := New(ctx, pool, opts)
+	s, err := New(pool, opts)
+	if err == nil && createTable {
+		err = s.CreateTable(ctx)
+	}
 	if err != nil {
 		pool.Close()
 		return nil, &redactedError{msg: redact(err.Error(), secrets), err: err}

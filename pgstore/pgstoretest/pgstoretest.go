@@ -82,7 +82,10 @@ func New(t testing.TB) *pgstore.Store {
 			t.Errorf("pgstoretest: dropping table %s: %v", table, err)
 		}
 	})
-	s, err := pgstore.New(t.Context(), pool, pgstore.Options{Table: table})
+	s, err := pgstore.New(pool, pgstore.Options{Table: table})
+	if err == nil {
+		err = s.CreateTable(t.Context())
+	}
 	if err != nil {
 		t.Fatalf("pgstoretest: %v", err)
 	}
