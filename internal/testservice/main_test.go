@@ -7,5 +7,5 @@ import (
 )
 
 // TestMain removes the containers the getters started, which matters when
-// Ryuk is disabled (scripts/testcontainers-check checks none is left).
+// Ryuk is disabled (scripts/containers checks none is left).
 func TestMain(m *testing.M) { testservice.Main(m) }

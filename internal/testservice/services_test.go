@@ -92,7 +92,7 @@ func TestVersityGWAnswers(t *testing.T) {
 }
 
 // TestS3FromContainer is TestS3Answers under the name
-// scripts/testcontainers-check runs with no S3 variables set, so that S3
+// scripts/containers runs with no S3 variables set, so that S3
 // comes from a container.
 func TestS3FromContainer(t *testing.T) {
 	s3Answers(t, testservice.S3(t))
