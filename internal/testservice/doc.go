@@ -29,6 +29,9 @@
 //	MUTABLESTORE_TEST_VERSITYGW_ENDPOINT  http://127.0.0.1:17070
 //	MUTABLESTORE_TEST_VERSITYGW_ACCESS_KEY, MUTABLESTORE_TEST_VERSITYGW_SECRET_KEY
 //	MUTABLESTORE_TEST_VERSITYGW_REGION    optional, default us-east-1
+//	MUTABLESTORE_TEST_PGBOUNCER_URL       postgres://USER:PASSWORD@127.0.0.1:16432/DB?sslmode=disable (transaction pooling)
+//	MUTABLESTORE_TEST_REDIS_SENTINEL_ADDRS 127.0.0.1:16390,127.0.0.1:16391,127.0.0.1:16392
+//	MUTABLESTORE_TEST_REDIS_SENTINEL_MASTER mutablestore
 //
 // An endpoint set without its keys is a configuration mistake and fails the
 // test rather than skipping it.
