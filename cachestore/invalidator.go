@@ -1,6 +1,9 @@
 package cachestore
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // An Invalidator carries "this name changed" between the instances of a
 // cache that share a backend. redisstore.Invalidator (Redis pub/sub) and
@@ -36,4 +39,33 @@ type Event struct {
 	Kind EventKind
 	Name string // for Invalidate
 	Err  error  // for Down, when known
+}
+
+// Resubscribe is the body of an Invalidator's Subscribe: it runs session,
+// one subscription from connect to loss, again and again until ctx is done,
+// reporting Down to handle after each loss. The wait between sessions
+// starts at 10ms and doubles up to a second while sessions fail before
+// going live; a session that was live resets it. session reports whether it
+// went live and why it ended.
+func Resubscribe(ctx context.Context, handle func(Event), session func(context.Context) (wasLive bool, err error)) error {
+	const first, most = 10 * time.Millisecond, time.Second
+	backoff := first
+	for {
+		wasLive, err := session(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		handle(Event{Kind: Down, Err: err})
+		if wasLive {
+			backoff = first
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		if !wasLive && backoff < most {
+			backoff *= 2
+		}
+	}
 }

@@ -70,24 +70,9 @@ func (inv *Invalidator) Publish(ctx context.Context, name string) error {
 
 // Subscribe implements cachestore.Invalidator.
 func (inv *Invalidator) Subscribe(ctx context.Context, handle func(cachestore.Event)) error {
-	backoff := 10 * time.Millisecond
-	for {
-		wasLive, err := inv.session(ctx, handle)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		handle(cachestore.Event{Kind: cachestore.Down, Err: err})
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(backoff):
-		}
-		if wasLive {
-			backoff = 10 * time.Millisecond
-		} else if backoff < time.Second {
-			backoff *= 2
-		}
-	}
+	return cachestore.Resubscribe(ctx, handle, func(ctx context.Context) (bool, error) {
+		return inv.session(ctx, handle)
+	})
 }
 
 // session runs one subscription until its connection fails.
