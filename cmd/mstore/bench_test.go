@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -245,10 +246,11 @@ func TestBenchStopsAndCleansUpOnError(t *testing.T) {
 // and still cleans up.
 func TestBenchTimeout(t *testing.T) {
 	dir := t.TempDir()
-	code, stdout, stderr := mstore(t, nil, "", "-timeout", "100ms", "-store", "file://"+dir, "bench", "-c", "1", "-size", "10", "-duration", "1s")
-	want := "(-timeout 100ms is shorter than the 3s the runs take: raise it, or leave it out); cleanup deleted 17 names, left 0\n"
-	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "context deadline exceeded") || !strings.HasSuffix(stderr, want) {
-		t.Errorf("bench cut short by -timeout = exit %d, stdout %q, stderr %q; want %d and ...%q", code, stdout, stderr, exitFailure, want)
+	code, stdout, stderr := mstore(t, nil, "", "-timeout", "100ms", "-store", "file://"+dir+"?sync=false", "bench", "-c", "1", "-size", "10", "-duration", "1s")
+	// How far it got before the 100ms depends on the machine's load.
+	want := regexp.MustCompile(`context deadline exceeded \(-timeout 100ms is shorter than the 3s the runs take: raise it, or leave it out\); cleanup deleted [0-9]+ names, left 0\n$`)
+	if code != exitFailure || stdout != "" || !want.MatchString(stderr) {
+		t.Errorf("bench cut short by -timeout = exit %d, stdout %q, stderr %q; want %d and %q", code, stdout, stderr, exitFailure, want)
 	}
 	assertEmptyDir(t, dir)
 }
