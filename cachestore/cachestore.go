@@ -156,6 +156,13 @@ func New(backend store.MutableStore, opts Options) (*Store, error) {
 }
 
 // weigh is len(name)+len(content)+EntryOverhead, capped at the uint32 range.
+// tooBig reports an entry heavier than the whole cache. otter applies
+// weights asynchronously, so it would serve such an entry for a while
+// before evicting it; it is never stored instead, and read through.
+func (s *Store) tooBig(name string, e entry) bool {
+	return int64(weigh(name, e)) > s.opts.MaxBytes
+}
+
 func weigh(name string, e entry) uint32 {
 	w := uint64(len(name)) + uint64(len(e.content)) + EntryOverhead
 	if w > math.MaxUint32 {
@@ -279,7 +286,7 @@ func (s *Store) fill(ctx context.Context, name string) result {
 	}
 	e := entry{content: content, missing: missing, epoch: epoch0, born: time.Now().UnixNano()}
 	s.cache.Compute(name, func(old entry, found bool) (entry, otter.ComputeOp) {
-		if g.Load() != gen0 || s.epoch.Load() != epoch0 || !s.live.Load() {
+		if g.Load() != gen0 || s.epoch.Load() != epoch0 || !s.live.Load() || s.tooBig(name, e) {
 			return old, otter.CancelOp
 		}
 		return e, otter.WriteOp
@@ -329,7 +336,7 @@ func (s *Store) change(ctx context.Context, op, name string, backend func() erro
 	keep := s.live.Load() && !(e.missing && s.opts.Invalidator == nil)
 	e.epoch, e.born = epoch0, time.Now().UnixNano()
 	s.cache.Compute(name, func(old entry, found bool) (entry, otter.ComputeOp) {
-		if g.Add(1) != gen0+1 || !keep || s.epoch.Load() != epoch0 || !s.live.Load() {
+		if g.Add(1) != gen0+1 || !keep || s.epoch.Load() != epoch0 || !s.live.Load() || s.tooBig(name, e) {
 			return old, otter.InvalidateOp
 		}
 		return e, otter.WriteOp

@@ -431,12 +431,17 @@ func tempFilesIn(t *testing.T, dir string) []string {
 // not fit fails with ENOSPC, never ErrNotFound; the value it was replacing
 // stays whole; no temp file is left; and once space is freed writes work.
 func TestReliabilityFullDisk(t *testing.T) {
+	// CI (MUTABLESTORE_TEST_REQUIRE=1) runs as root and must not skip.
+	skip := t.Skipf
+	if os.Getenv("MUTABLESTORE_TEST_REQUIRE") == "1" {
+		skip = t.Fatalf
+	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount a 1 MiB tmpfs; run as root (sudo go test -run FullDisk ./fsstore) to include it")
+		skip("needs root to mount a 1 MiB tmpfs; run as root (sudo go test -run FullDisk ./fsstore) to include it")
 	}
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs on %s (a container without CAP_SYS_ADMIN?): %v: %s", dir, err, out)
+		skip("cannot mount a tmpfs on %s (a container without CAP_SYS_ADMIN?): %v: %s", dir, err, out)
 	}
 	t.Cleanup(func() {
 		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {

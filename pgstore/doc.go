@@ -8,7 +8,7 @@
 //
 // # Table layout
 //
-// New creates this table when it is missing (here with the default name):
+// CreateTable (and a store opened by URL) creates this table when it is missing (here with the default name):
 //
 //	CREATE TABLE IF NOT EXISTS mutable_store (
 //	    name       text COLLATE "C" PRIMARY KEY,

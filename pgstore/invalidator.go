@@ -43,6 +43,11 @@ type InvalidatorOptions struct {
 // pool's) that LISTENs and waits for notifications. It reports Live once
 // LISTEN succeeded, Down when the connection fails, and connects again. A
 // value serves one cachestore: it skips its own notifications.
+//
+// LISTEN needs a session of its own on the server: give NewInvalidator a
+// pool that connects to PostgreSQL directly (or through a pooler in session
+// mode). Through PgBouncer in transaction mode LISTEN succeeds but no
+// notification ever arrives, and the cache would believe itself coherent.
 type Invalidator struct {
 	pool    *pgxpool.Pool
 	channel string
@@ -76,7 +81,7 @@ func NewInvalidator(pool *pgxpool.Pool, opts InvalidatorOptions) (*Invalidator, 
 // Publish notifies the other listeners that name changed. The payload is
 // the publisher's origin, a space, and the name.
 func (inv *Invalidator) Publish(ctx context.Context, name string) error {
-	_, err := inv.pool.Exec(ctx, "SELECT pg_notify($1, $2)", inv.channel, inv.origin+" "+name)
+	_, err := inv.pool.Exec(ctx, "SELECT pg_notify($1, $2)", execMode, inv.channel, inv.origin+" "+name)
 	return err
 }
 

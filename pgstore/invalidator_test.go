@@ -131,7 +131,10 @@ func TestInvalidatorPropagation(t *testing.T) {
 	ctx := context.Background()
 	limit := 10 * time.Millisecond
 	if raceEnabled() {
-		limit = 50 * time.Millisecond
+		// The target is measured without -race (docs/benchmarks.md);
+		// under it, with every package's tests sharing two cores, this
+		// still catches a lost or polled invalidation.
+		limit = 250 * time.Millisecond
 	}
 	const writes = 1000
 	best := time.Hour

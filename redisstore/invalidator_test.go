@@ -119,7 +119,10 @@ func TestInvalidatorPropagation(t *testing.T) {
 	ctx := context.Background()
 	limit := 10 * time.Millisecond
 	if raceEnabled() {
-		limit = 50 * time.Millisecond
+		// The target is measured without -race (docs/benchmarks.md);
+		// under it, with every package's tests sharing two cores, this
+		// still catches a lost or polled invalidation.
+		limit = 250 * time.Millisecond
 	}
 	const writes = 1000
 	best := time.Hour
@@ -327,7 +330,7 @@ func TestInvalidatorCloseIsPrompt(t *testing.T) {
 	s := invCache(t, mustNew(t, c, redisstore.Options{Prefix: prefix}), prefix+"inv", "", cachestore.Options{})
 	start := time.Now()
 	s.Close()
-	if d := time.Since(start); d > 100*time.Millisecond {
+	if d := time.Since(start); d > time.Second {
 		t.Errorf("Close took %v; want it prompt", d)
 	}
 }

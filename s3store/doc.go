@@ -129,7 +129,7 @@
 // Close closes the client's idle keep-alive connections, each a socket and
 // two goroutines, which would otherwise stay until the transport's
 // 90-second idle timeout; store.Open's caller should Close it when done
-// (store.Open returns a store.MutableStore: assert io.Closer). Connections
+// (store.Open returns a store.Store, which has Close). Connections
 // the credential providers made (instance metadata, STS) are theirs and
 // time out by themselves. A Store built with New owns nothing: its Close
 // does nothing and never touches the caller's client. Close returns nil and
