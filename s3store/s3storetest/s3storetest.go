@@ -35,6 +35,8 @@ package s3storetest
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,16 +105,29 @@ func New(t testing.TB) *s3store.Store {
 }
 
 func removeBucket(ctx context.Context, c *s3.Client, bucket string) error {
-	pages := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: &bucket})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return err
+	// Several passes, deepest keys first: a server that keeps objects as
+	// files (MinIO, versitygw) may hold "a" and "a/b" only as a file beside
+	// a directory, and list or remove one only once the other is gone.
+	for range 10 {
+		var keys []string
+		pages := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: &bucket})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return err
+			}
+			for _, o := range page.Contents {
+				keys = append(keys, aws.ToString(o.Key))
+			}
 		}
+		if len(keys) == 0 {
+			break
+		}
+		slices.SortFunc(keys, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
 		// One request per object: DeleteObjects needs a Content-MD5 or
 		// checksum that some S3-compatible servers insist on.
-		for _, o := range page.Contents {
-			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: o.Key}); err != nil {
+		for _, key := range keys {
+			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key}); err != nil {
 				return err
 			}
 		}
