@@ -22,7 +22,7 @@ var backends = []struct {
 	new  func(testing.TB) store.MutableStore
 }{
 	{"fsstore", func(tb testing.TB) store.MutableStore {
-		s, err := fsstore.New(tb.TempDir(), fsstore.WithoutSync())
+		s, err := fsstore.New(tb.TempDir(), fsstore.Options{NoSync: true})
 		if err != nil {
 			tb.Fatal(err)
 		}

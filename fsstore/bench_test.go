@@ -64,7 +64,7 @@ func BenchmarkRead(b *testing.B) {
 		}
 	})
 	b.Run("impl=fsstore-osroot", func(b *testing.B) {
-		rs, err := fsstore.New(s.Dir(), fsstore.WithOSRoot())
+		rs, err := fsstore.Open(s.Dir(), fsstore.WithOSRoot())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -91,7 +91,7 @@ func TestCrash(t *testing.T) {
 		}
 
 		// A new store on the directory, as after a restart.
-		cs, err := fsstore.New(dir, fsstore.WithoutSync())
+		cs, err := fsstore.Open(dir, fsstore.WithoutSync())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func crashChild(dir string, sync bool) {
 	if !sync {
 		opts = append(opts, fsstore.WithoutSync())
 	}
-	s, err := fsstore.New(dir, opts...)
+	s, err := fsstore.Open(dir, opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

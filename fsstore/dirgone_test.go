@@ -71,7 +71,7 @@ func TestStoreDirRemoved(t *testing.T) {
 			check()
 
 			// New on the same path is the way back.
-			again, err := fsstore.New(s.Dir(), v.opts...)
+			again, err := fsstore.Open(s.Dir(), v.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestNewCannotCreateDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(file, "sub")
-	s, err := fsstore.New(dir)
+	s, err := fsstore.Open(dir)
 	if err == nil {
 		s.Close()
 		t.Fatal("New under a regular file succeeded")

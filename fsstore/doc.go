@@ -6,7 +6,7 @@
 // site; use a networked store when several machines must see the same
 // artifacts.
 //
-//	s, err := fsstore.New("dist/mutable")
+//	s, err := fsstore.New("dist/mutable", fsstore.Options{})
 //	if err != nil { ... }
 //	defer s.Close()
 //	err = s.Write(ctx, "static/index.html", page)
@@ -16,7 +16,7 @@
 // A name is a path below the directory: "static/index.html" is the file
 // DIR/static/index.html, and its '/' separators are directories, created
 // on the first write beneath them. New files get mode 0o644 and new
-// directories 0o755, less the umask (see WithPerm). Delete removes the file
+// directories 0o755, less the umask (see Options.FilePerm). Delete removes the file
 // and, on Linux, the parent directories it leaves empty.
 //
 // Because a name is a path, the store cannot hold both "a" and "a/b": the
@@ -42,7 +42,7 @@
 // never a mix and never an empty file; a crash at any moment leaves the old
 // or the new content. When Write returns nil the content survives a power
 // loss: directories created for it are fsynced into their parents, and so
-// are those New creates for the store's directory. WithoutSync drops the
+// are those New creates for the store's directory. Options.NoSync drops the
 // fsyncs: writes stay atomic for readers and process crashes, but a power
 // loss may lose recent writes.
 //
@@ -137,7 +137,7 @@
 //	file:///var/lib/site/mutable      absolute directory
 //	file://localhost/var/lib/site     the same, with the only host allowed
 //	file:dist/mutable                 relative to the working directory
-//	file:dist/mutable?sync=false      WithoutSync
+//	file:dist/mutable?sync=false      Options.NoSync
 //
 // The directory is created if missing. Percent-escapes are decoded. The
 // only query parameter is sync (true, the default, or false), given at most

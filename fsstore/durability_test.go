@@ -173,7 +173,7 @@ func TestNewSyncsCreatedParents(t *testing.T) {
 			base := t.TempDir()
 			dir := filepath.Join(base, "x", "y", "z")
 			open := func(dir string, opts ...fsstore.Option) {
-				s, err := fsstore.New(dir, append(slices.Clone(b.opts), opts...)...)
+				s, err := fsstore.Open(dir, append(slices.Clone(b.opts), opts...)...)
 				if err != nil {
 					t.Fatal(err)
 				}

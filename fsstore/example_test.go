@@ -19,7 +19,7 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 
-	s, err := fsstore.New(filepath.Join(dir, "mutable"))
+	s, err := fsstore.New(filepath.Join(dir, "mutable"), fsstore.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func ExampleStore_Write_conflict() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	s, err := fsstore.New(dir, fsstore.WithoutSync())
+	s, err := fsstore.New(dir, fsstore.Options{NoSync: true})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func Example_openURL() {
 	defer os.RemoveAll(dir)
 
 	// file:///abs/dir, or file:rel/dir for a directory relative to the
-	// working directory; sync=false is WithoutSync.
+	// working directory; sync=false is Options.NoSync.
 	ctx := context.Background()
 	s, err := store.Open(ctx, "file://"+filepath.ToSlash(dir)+"?sync=false")
 	if err != nil {

@@ -40,57 +40,58 @@ type backend interface {
 	dirGone() bool
 }
 
-// Option configures New.
-type Option func(*config)
+// Options configure a Store. The zero value is a durable store whose files
+// are 0o644 and directories 0o755, less the umask.
+type Options struct {
+	// NoSync turns off every fsync. Writes stay atomic, so readers and a
+	// process that crashes still see whole values, but after a power loss
+	// or kernel crash the latest writes may be lost or the older value come
+	// back. Use it for caches that can be rebuilt, and in tests.
+	NoSync bool
+
+	// FilePerm and DirPerm are the permission bits of the files and
+	// directories the store creates; the process umask still applies. Zero
+	// means 0o644 and 0o755, so other users can read what the store holds;
+	// use 0o600 and 0o700 for private content.
+	FilePerm, DirPerm fs.FileMode
+
+	osRoot bool // use os.Root even where openat2 works (tests)
+}
 
 type config struct {
-	sync     bool        // fsync files and directories (default true)
-	filePerm fs.FileMode // mode of new files, before the umask (default 0o644)
-	dirPerm  fs.FileMode // mode of new directories, before the umask (default 0o755)
-	osRoot   bool        // use os.Root even where openat2 works (tests)
-}
-
-// WithoutSync turns off every fsync. Writes stay atomic, so readers and a
-// process that crashes still see whole values, but after a power loss or
-// kernel crash the latest writes may be lost or the older value come back.
-// Use it for caches that can be rebuilt, and in tests.
-func WithoutSync() Option {
-	return func(c *config) { c.sync = false }
-}
-
-// WithPerm sets the permission bits of the files and directories the store
-// creates; the process umask still applies. The defaults are 0o644 for
-// files and 0o755 for directories, so other users can read what the
-// store holds. Use 0o600 and 0o700 for private content.
-func WithPerm(file, dir fs.FileMode) Option {
-	return func(c *config) { c.filePerm, c.dirPerm = file.Perm(), dir.Perm() }
+	sync     bool        // fsync files and directories
+	filePerm fs.FileMode // mode of new files, before the umask
+	dirPerm  fs.FileMode // mode of new directories, before the umask
 }
 
 // New returns a store that keeps its names under dir, creating dir (and its
 // parents, with the directory permission) if it is missing. By default
-// every Write is durable when it returns: see WithoutSync.
+// every Write is durable when it returns: see Options.NoSync.
 //
 // dir is resolved once, here: if dir is a symlink, the store lives where it
 // pointed at that moment. The store keeps a handle of that directory: if the
 // directory is removed later, every operation fails with ErrStoreDirGone,
 // even after a directory of the same name is created again; call New again.
-func New(dir string, opts ...Option) (*Store, error) {
+func New(dir string, opts Options) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("fsstore: New with an empty directory")
 	}
-	c := config{sync: true, filePerm: 0o644, dirPerm: 0o755}
-	for _, o := range opts {
-		o(&c)
+	c := config{sync: !opts.NoSync, filePerm: opts.FilePerm.Perm(), dirPerm: opts.DirPerm.Perm()}
+	if c.filePerm == 0 {
+		c.filePerm = 0o644
+	}
+	if c.dirPerm == 0 {
+		c.dirPerm = 0o755
 	}
 	if err := mkdirAllSync(dir, c.dirPerm, c.sync); err != nil {
 		return nil, fmt.Errorf("fsstore: create store directory %q: %w", dir, err)
 	}
 	var b backend
 	var err error
-	if !c.osRoot {
+	if !opts.osRoot {
 		b, err = openFD(dir, c)
 	}
-	if c.osRoot || errors.Is(err, errNoOpenat2) {
+	if opts.osRoot || errors.Is(err, errNoOpenat2) {
 		b, err = openRoot(dir, c)
 	}
 	if err != nil {

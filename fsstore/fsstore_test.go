@@ -26,7 +26,7 @@ var variants = []struct {
 // newStore returns a store in a new temp directory, closed at cleanup.
 func newStore(tb testing.TB, opts ...fsstore.Option) *fsstore.Store {
 	tb.Helper()
-	s, err := fsstore.New(tb.TempDir(), opts...)
+	s, err := fsstore.Open(tb.TempDir(), opts...)
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}

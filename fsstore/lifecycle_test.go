@@ -53,7 +53,7 @@ func TestCancelBeforeRename(t *testing.T) {
 func TestClose(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			s, err := fsstore.New(t.TempDir(), v.opts...)
+			s, err := fsstore.Open(t.TempDir(), v.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}

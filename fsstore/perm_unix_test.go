@@ -96,7 +96,7 @@ func permissionChild(t *testing.T, dir string) {
 	}
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
-			s, err := fsstore.New(dir, v.opts...)
+			s, err := fsstore.Open(dir, v.opts...)
 			if err != nil {
 				t.Fatalf("New: %v", err)
 			}

@@ -222,7 +222,7 @@ func killLane(t *testing.T, dir string, lane, n int) (c relCounts) {
 		c.kills++
 
 		// A new store on the directory, as after a restart.
-		s, err := fsstore.New(dir)
+		s, err := fsstore.Open(dir)
 		if err != nil {
 			t.Error(err)
 			return c
@@ -280,7 +280,7 @@ func killLane(t *testing.T, dir string, lane, n int) (c relCounts) {
 		return c
 	}
 	c.removed = removed
-	s, err := fsstore.New(dir)
+	s, err := fsstore.Open(dir)
 	if err != nil {
 		t.Error(err)
 		return c
@@ -308,7 +308,7 @@ func relChild(dir string, durable bool) {
 	if !durable {
 		opts = append(opts, fsstore.WithoutSync())
 	}
-	s, err := fsstore.New(dir, opts...)
+	s, err := fsstore.Open(dir, opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -341,12 +341,12 @@ func relChild(dir string, durable bool) {
 func TestReliabilityOneName(t *testing.T) {
 	dir := t.TempDir()
 	ctx := t.Context()
-	a, err := fsstore.New(dir, fsstore.WithoutSync())
+	a, err := fsstore.Open(dir, fsstore.WithoutSync())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := fsstore.New(dir)
+	b, err := fsstore.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,7 +449,7 @@ func TestReliabilityFullDisk(t *testing.T) {
 		}
 	})
 	ctx := t.Context()
-	s, err := fsstore.New(dir)
+	s, err := fsstore.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

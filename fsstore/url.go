@@ -26,7 +26,7 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fsstore: file URL: invalid query: %v", err)
 	}
-	var opts []Option
+	var opts Options
 	for key, values := range query {
 		switch key {
 		case "sync":
@@ -37,14 +37,12 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 			if err != nil {
 				return nil, fmt.Errorf("fsstore: file URL: sync=%q is not true or false", values[0])
 			}
-			if !on {
-				opts = append(opts, WithoutSync())
-			}
+			opts.NoSync = !on
 		default:
 			return nil, fmt.Errorf("fsstore: file URL: unknown query parameter %q (known: sync)", key)
 		}
 	}
-	return New(dir, opts...)
+	return New(dir, opts)
 }
 
 // dirFromURL returns the directory of file:///abs, file://localhost/abs,

@@ -23,7 +23,7 @@ func TestConformanceOverEveryBackend(t *testing.T) {
 		new  func(testing.TB) store.MutableStore
 	}{
 		{"file", func(tb testing.TB) store.MutableStore {
-			s, err := fsstore.New(tb.TempDir(), fsstore.WithoutSync())
+			s, err := fsstore.New(tb.TempDir(), fsstore.Options{NoSync: true})
 			if err != nil {
 				tb.Fatal(err)
 			}

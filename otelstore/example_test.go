@@ -23,7 +23,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	fs, err := fsstore.New(dir)
+	fs, err := fsstore.New(dir, fsstore.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}
