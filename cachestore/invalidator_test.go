@@ -121,44 +121,41 @@ func TestDownDropsEverythingAndReadsThrough(t *testing.T) {
 	}
 }
 
-// TestInvalidationDuringFill: a miss has read the old value from the
-// backend when an invalidation arrives; the fill must not be stored.
-func TestInvalidationDuringFill(t *testing.T) {
-	m := memstore.New()
-	ctx := context.Background()
-	m.Write(ctx, "a", "old")
-	b := &slowRead{MutableStore: m, started: make(chan struct{}), gate: make(chan struct{})}
-	s, f := fakeCache(t, b)
-	f.send(cachestore.Event{Kind: cachestore.Live})
-	done := make(chan string)
-	go func() { v, _ := s.Read(ctx, "a"); done <- v }()
-	<-b.started
-	m.Write(ctx, "a", "new")                                         // another instance wrote...
-	f.send(cachestore.Event{Kind: cachestore.Invalidate, Name: "a"}) // ...and published
-	close(b.gate)
-	<-done
-	if v, _ := s.Read(ctx, "a"); v != "new" {
-		t.Errorf("Read after the stale fill = %q; want new", v)
-	}
-}
-
-func TestDownDuringFill(t *testing.T) {
-	m := memstore.New()
-	ctx := context.Background()
-	m.Write(ctx, "a", "old")
-	b := &slowRead{MutableStore: m, started: make(chan struct{}), gate: make(chan struct{})}
-	s, f := fakeCache(t, b)
-	f.send(cachestore.Event{Kind: cachestore.Live})
-	done := make(chan string)
-	go func() { v, _ := s.Read(ctx, "a"); done <- v }()
-	<-b.started
-	f.send(cachestore.Event{Kind: cachestore.Down})
-	m.Write(ctx, "a", "new")
-	f.send(cachestore.Event{Kind: cachestore.Live})
-	close(b.gate)
-	<-done
-	if v, _ := s.Read(ctx, "a"); v != "new" {
-		t.Errorf("Read after a fill that straddled a reconnection = %q; want new", v)
+// TestEventsDuringFill: a miss has read the old value from the backend
+// when another instance writes and this one hears of it, either as an
+// invalidation or as a lost and regained subscription; the fill must not be
+// stored.
+func TestEventsDuringFill(t *testing.T) {
+	for _, tc := range []struct {
+		desc          string
+		before, after []cachestore.Event // sent around the other instance's write
+	}{
+		{"invalidation", nil, []cachestore.Event{{Kind: cachestore.Invalidate, Name: "a"}}},
+		{"reconnection", []cachestore.Event{{Kind: cachestore.Down}}, []cachestore.Event{{Kind: cachestore.Live}}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			m := memstore.New()
+			ctx := context.Background()
+			m.Write(ctx, "a", "old")
+			b := &slowRead{MutableStore: m, started: make(chan struct{}), gate: make(chan struct{})}
+			s, f := fakeCache(t, b)
+			f.send(cachestore.Event{Kind: cachestore.Live})
+			done := make(chan string)
+			go func() { v, _ := s.Read(ctx, "a"); done <- v }()
+			<-b.started
+			for _, e := range tc.before {
+				f.send(e)
+			}
+			m.Write(ctx, "a", "new") // another instance wrote
+			for _, e := range tc.after {
+				f.send(e)
+			}
+			close(b.gate)
+			<-done
+			if v, _ := s.Read(ctx, "a"); v != "new" {
+				t.Errorf("Read after a fill that straddled the %s = %q; want new", tc.desc, v)
+			}
+		})
 	}
 }
 

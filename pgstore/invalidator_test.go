@@ -2,8 +2,6 @@ package pgstore_test
 
 import (
 	"context"
-	"errors"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -165,22 +163,7 @@ func TestInvalidatorSubscriptionKilled(t *testing.T) {
 
 func TestInvalidatorSingleFlight(t *testing.T) {
 	_, b, backend, _, _ := pgPair(t, nil)
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for range 64 {
-		wg.Go(func() {
-			<-start
-			if _, err := b.Read(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("Read = %v; want ErrNotFound", err)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if n := backend.reads.Load(); n != 1 {
-		t.Errorf("backend Reads for 64 concurrent Reads of a missing name = %d; want 1", n)
-	}
+	cachetest.SingleFlight(t, b, backend.reads.Load)
 }
 
 func TestNewInvalidatorRejects(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -196,22 +195,7 @@ func waitFor(t *testing.T, s *cachestore.Store, name, want string) {
 
 func TestInvalidatorSingleFlight(t *testing.T) {
 	_, b, backend, _, _ := pair(t)
-	ctx := context.Background()
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for range 64 {
-		wg.Go(func() {
-			<-start
-			if _, err := b.Read(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("Read = %v; want ErrNotFound", err)
-			}
-		})
-	}
-	close(start)
-	wg.Wait()
-	if n := backend.reads.Load(); n != 1 {
-		t.Errorf("backend Reads for 64 concurrent Reads of a missing name = %d; want 1", n)
-	}
+	cachetest.SingleFlight(t, b, backend.reads.Load)
 }
 
 func TestInvalidatorDelete(t *testing.T) {

@@ -5,9 +5,11 @@ package cachetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,4 +79,28 @@ func raceEnabled() bool {
 		}
 	}
 	return false
+}
+
+// SingleFlight makes 64 concurrent Reads of one missing name through the
+// cache c and checks that they cost exactly one Read of the backend, whose
+// count reads reports.
+func SingleFlight(t *testing.T, c store.MutableStore, reads func() int64) {
+	t.Helper()
+	ctx := context.Background()
+	before := reads()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 64 {
+		wg.Go(func() {
+			<-start
+			if _, err := c.Read(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Read = %v; want ErrNotFound", err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if n := reads() - before; n != 1 {
+		t.Errorf("backend Reads for 64 concurrent Reads of a missing name = %d; want 1", n)
+	}
 }
