@@ -49,8 +49,9 @@
 // than LRU on skewed web traffic and resists one-off scans (otter v1 used
 // S3-FIFO; v2, used here, uses adaptive W-TinyLFU, which matches or beats
 // it in otter's published hit-ratio traces), and its reads are lock-free
-// (striped read buffers, no global mutex), so hits scale with cores. Every entry also expires MaxStale (default 5 s) after it was
-// filled, which bounds staleness in every mode.
+// (striped read buffers, no global mutex), so hits scale with cores. Every
+// entry also expires MaxStale (default 5 s) after it was filled, which
+// bounds staleness in every mode.
 //
 // # Memory
 //

@@ -16,17 +16,16 @@
 // A name is a path below the directory: "static/index.html" is the file
 // DIR/static/index.html, and its '/' separators are directories, created
 // on the first write beneath them. New files get mode 0o644 and new
-// directories 0o755, less the umask (see Options.FilePerm). Delete removes the file
-// and, on Linux, the parent directories it leaves empty.
+// directories 0o755, less the umask (see Options.FilePerm). Delete removes
+// the file and, on Linux, the parent directories it leaves empty.
 //
 // Because a name is a path, the store cannot hold both "a" and "a/b": the
 // second write fails with store.ErrConflict and the first value stays. An
 // empty directory, or one holding only empty directories, holds no value (a
 // failed or crashed write beneath it can leave one): a write of its name
-// removes it and succeeds (not on
-// Windows, which has no remove-only-if-a-directory). A
-// read of "a/b" while "a" is a file, or of "a" while it is a directory,
-// gives store.ErrNotFound.
+// removes it and succeeds (not on Windows, which has no
+// remove-only-if-a-directory). A read of "a/b" while "a" is a file, or of
+// "a" while it is a directory, gives store.ErrNotFound.
 //
 // Names are bytes, and so are file names on Linux. On a case-insensitive
 // file system (macOS and Windows by default) "Index.html" and "index.html"
@@ -105,9 +104,8 @@
 //
 // # Errors
 //
-// Errors are *store.Error values carrying the operation and the name. The
-// cause is an *fs.PathError with the system call, the path relative to the
-// directory and the errno, so errors.As reaches it. Exactly these
+// The cause of an error is an *fs.PathError with the system call, the path
+// relative to the directory and the errno, so errors.As reaches it. Exactly these
 // conditions mean store.ErrNotFound on Read: no such file, a missing
 // parent directory, a parent that is a file (ENOTDIR) and a name that is a
 // directory. Delete treats the same conditions as success. Permission
@@ -123,12 +121,9 @@
 // Write and Delete all fail with an error matching ErrStoreDirGone. The
 // handle keeps referring to the removed directory even when one of the
 // same name is created again, so the store cannot recover by itself: Close
-// it and create a new one with New, which creates the directory again. (Where the system reports no
-// link count, as on Windows, a removed directory is recognised only when
-// the stat of its handle fails.)
-//
-// New fails with "fsstore: create store directory" and the OS error when
-// the directory cannot be created.
+// it and create a new one with New, which creates the directory again.
+// (Where the system reports no link count, as on Windows, a removed
+// directory is recognised only when the stat of its handle fails.)
 //
 // # URLs
 //
@@ -142,6 +137,5 @@
 // The directory is created if missing. Percent-escapes are decoded. The
 // only query parameter is sync (true, the default, or false), given at most
 // once; any other parameter, a repeated one, a host other than localhost, a
-// user or a fragment is an error. The returned store is a *Store: Close it
-// when done.
+// user or a fragment is an error.
 package fsstore

@@ -8,7 +8,8 @@
 //
 // # Table layout
 //
-// CreateTable (and a store opened by URL) creates this table when it is missing (here with the default name):
+// CreateTable (and a store opened by URL) creates this table when it is
+// missing (here with the default name):
 //
 //	CREATE TABLE IF NOT EXISTS mutable_store (
 //	    name       text COLLATE "C" PRIMARY KEY,
@@ -29,9 +30,9 @@
 // Options.Table names the table, optionally with its schema
 // ("site.mutable_store"). Each part is quoted with pgx.Identifier and used
 // literally: "Artifacts" is not "artifacts", and no value of the option can
-// inject SQL. A schema or table name with a dot in it cannot be given; New refuses names
-// with more than two parts, empty parts, or parts longer than PostgreSQL's
-// 63-byte identifier limit.
+// inject SQL. A schema or table name with a dot in it cannot be given: New
+// refuses names with more than two parts, empty parts, or parts longer than
+// PostgreSQL's 63-byte identifier limit.
 //
 // # Statements and round trips
 //
@@ -98,16 +99,12 @@
 // # Errors
 //
 // Only a Read that finds no row reports store.ErrNotFound. Every other
-// failure is a *store.Error that wraps pgx's error unchanged: errors.As
-// reaches a *pgconn.PgError for an error the server sent (its Code is the
-// SQLSTATE, such as 28P01 for a wrong password) and a *pgconn.ConnectError
-// for a connection that could not be made. A missing table is reported as
-// such, naming the table, with the server's 42P01 error wrapped. New that
-// cannot reach the server to check its table fails with "pgstore: connect
-// to PostgreSQL to check table ..." and the *pgconn.ConnectError. A
-// cancelled context or an expired deadline gives an error matching
-// context.Canceled or context.DeadlineExceeded; pgx closes the connection
-// of a statement it had to interrupt.
+// failure wraps pgx's error unchanged: errors.As reaches a *pgconn.PgError
+// for an error the server sent (its Code is the SQLSTATE, such as 28P01 for
+// a wrong password) and a *pgconn.ConnectError for a connection that could
+// not be made. A missing table is reported as such, naming the table, with
+// the server's 42P01 error wrapped. pgx closes the connection of a
+// statement that a cancelled context interrupted.
 //
 // A lost server is not fatal to a Store: the pool dials new connections,
 // so once the server answers again the same Store works. Each connection
@@ -132,9 +129,8 @@
 //
 //	postgres://app:secret@db.internal:5432/site?sslmode=verify-full&table=site.mutable_store&create_table=false
 //
-// The store opened by URL owns its pool: Close it (it implements io.Closer)
-// to close the pool. Errors from Open never contain the URL's passwords;
-// for a URL that pgx cannot parse they give pgx's reason (such as "failed
-// to configure TLS (sslmode is invalid)") but never the connection string,
-// which pgx's own message quotes.
+// A store opened by URL owns its pool, which Close closes. For a URL that
+// pgx cannot parse, Open gives pgx's reason (such as "failed to configure
+// TLS (sslmode is invalid)") but not the connection string, which pgx's
+// own message quotes.
 package pgstore

@@ -16,13 +16,9 @@
 // so no name can reach a key outside the prefix: there is no ".." to climb.
 // Names such as "a" and "a/b" are two unrelated keys and coexist.
 //
-// The prefix follows store.ValidatePrefix: it ends with a separator, such
-// as "site:" or "site/", since without one the store with prefix "site"
-// and the name "2/x" would share the key "site2/x" with the store whose
-// prefix is "site2/". For the same reason no store's prefix should start
-// with another's: names may contain both
-// ':' and '/', so "site/" and "site/drafts/" overlap however they are
-// separated.
+// The prefix follows store.ValidatePrefix, in Options and in URLs alike. No
+// store's prefix should start with another's: names may contain both ':'
+// and '/', so "site/" and "site/drafts/" overlap however they are separated.
 //
 // # TTL and eviction
 //
@@ -90,23 +86,15 @@
 // Only a GET that finds no key gives an error matching store.ErrNotFound.
 // A key of another type at the name (a list, a hash) gives the server's
 // WRONGTYPE error, and connection, authentication (WRONGPASS, NOAUTH),
-// timeout and OOM errors are returned as they are. All are *store.Error
-// values wrapping the go-redis error, so
-//
-//	var redisErr redis.Error
-//	errors.As(err, &redisErr) // an error reply of the server
-//
-// works. No message holds the password of the client.
+// timeout and OOM errors are returned as they are, wrapped so that
+// errors.As reaches a redis.Error (an error reply of the server).
 //
 // go-redis ignores the context's deadline on the socket unless the client
 // was built with ContextTimeoutEnabled: true, and even then it notices a
 // cancellation without a deadline only when ReadTimeout (default 5s) ends.
 // It also retries failed commands MaxRetries times (3 by default; -1
 // disables retries) with backoff. Set ReadTimeout, WriteTimeout and
-// MaxRetries to what a request of the engine may wait. When the context
-// ends before the reply, the error matches context.Canceled or
-// context.DeadlineExceeded. A Write that fails this way may still have been
-// applied: the reply was lost, not necessarily the command.
+// MaxRetries to what a request of the engine may wait.
 //
 // The store holds no state of its own beyond the client, so once a server
 // that was down comes back, the same Store works again: go-redis dials new
@@ -148,20 +136,13 @@
 // fails after about dial_timeout, not five times it. Failed commands are
 // still retried max_retries times.
 //
-// A prefix follows store.ValidatePrefix, in a URL as in Options (see
-// "Keys and prefix").
-//
 // Unlike a client built by hand, whose ContextTimeoutEnabled is false
 // unless set, the client of a store opened by URL honours the context's
 // deadline on the socket: an engine that bounds a request with a deadline
 // gets its error at the deadline, not when ReadTimeout ends. Set
 // context_timeout_enabled=false for go-redis's own default.
 //
-// Any other parameter is rejected, with a message that names the store's
-// parameters and go-redis's refusal. A store opened by URL owns its client:
-// it implements io.Closer, and Close closes the client; a second Close
-// returns nil, and operations after Close fail with an error matching
-// fs.ErrClosed. Opening does not
-// contact the server; a wrong address or password shows in the first
-// operation. Errors from opening never repeat the password.
+// Any other parameter is rejected. A store opened by URL owns its client,
+// which Close closes. Opening does not contact the server: a wrong address
+// or password shows in the first operation.
 package redisstore

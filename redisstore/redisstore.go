@@ -161,9 +161,6 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 // any type and, with a TTL, sets the expiry in the same command.
 //
 // With Options.WaitReplicas, WAIT follows the SET in one pipeline.
-//
-// A Write that fails on a timeout or a cancelled context may still have been
-// applied by the server: the reply was lost, not necessarily the command.
 func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := s.check(ctx, store.OpWrite, name); err != nil {
 		return err

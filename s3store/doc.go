@@ -75,17 +75,16 @@
 // header) with every answer, HEAD 404s included; a plain web server does
 // not, so its 404 is a failure like any other.
 //
-// Every error is a *store.Error wrapping the SDK's error, so errors.As
-// reaches smithy.APIError (the S3 error code), *smithyhttp.ResponseError
-// (the HTTP status) and the SDK's types such as *types.NoSuchKey:
+// Errors wrap the SDK's, so errors.As reaches smithy.APIError (the S3
+// error code), *smithyhttp.ResponseError (the HTTP status) and the SDK's
+// types such as *types.NoSuchKey:
 //
 //	var apiErr smithy.APIError
 //	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket" { ... }
 //
-// Messages never contain the secret key (the SDK does not put it there,
-// and the tests check it). The client's retryer
-// decides how often a failing request is retried (three attempts by
-// default): a successful operation is still one HTTP request.
+// The client's retryer decides how often a failing request is retried
+// (three attempts by default): a successful operation is still one HTTP
+// request.
 //
 // # URLs
 //
@@ -125,13 +124,10 @@
 // # Close
 //
 // A store opened by URL owns the HTTP client it built, with the settings
-// the AWS configuration gives the transport (AWS_CA_BUNDLE, for one). Its
-// Close closes the client's idle keep-alive connections, each a socket and
-// two goroutines, which would otherwise stay until the transport's
-// 90-second idle timeout; store.Open's caller should Close it when done
-// (store.Open returns a store.Store, which has Close). Connections
-// the credential providers made (instance metadata, STS) are theirs and
-// time out by themselves. A Store built with New owns nothing: its Close
-// does nothing and never touches the caller's client. Close returns nil and
-// may be called more than once.
+// the AWS configuration gives the transport (AWS_CA_BUNDLE, for one). Close
+// closes its idle keep-alive connections, each a socket and two goroutines,
+// which would otherwise stay until the transport's 90-second idle timeout.
+// Connections the credential providers made (instance metadata, STS) are
+// theirs and time out by themselves. A Store built with New owns nothing:
+// its Close never touches the caller's client.
 package s3store

@@ -25,6 +25,17 @@
 // work. A cancelled or expired context gives an error that matches
 // context.Canceled or context.DeadlineExceeded, never ErrNotFound.
 //
+// # Content
+//
+// Content is a string, not a []byte, for three reasons. Engines render text
+// (HTML, JSON, revalidation timestamps) and the Perseus trait this contract
+// follows takes and returns strings. A string is immutable, so a caching
+// layer (see cachestore) can hand the same value to many goroutines without
+// copying it and without one caller's edit reaching another. And the
+// conversion costs nothing on the read path: adapters build the string over
+// the buffer they just filled. A string holds any bytes: content need not be
+// UTF-8, and every adapter returns it byte for byte.
+//
 // # Names
 //
 // Names are '/'-separated paths such as "static/index.html.revld.txt" or
@@ -56,9 +67,16 @@
 //	if err != nil { ... }
 //	defer s.Close()
 //
+// Close is idempotent, and operations after it fail with an error matching
+// fs.ErrClosed. Open, like sql.Open, only checks the URL and builds the
+// clients: a wrong address or password shows in the first operation. No
+// error from Open, or from a store it returned, contains the URL's password.
+//
 // # Writing an adapter
 //
 // An adapter calls Check at the start of each operation, maps exactly one
 // backend condition to ErrNotFound, and returns failures through NewError.
-// It then runs conformance.Run in its tests.
+// It then runs conformance.Run in its tests, and conformance.RunHarness for
+// the failure half of the contract: an outage, a missing table or bucket and
+// a broken connection are never ErrNotFound, one request per operation.
 package store

@@ -12,7 +12,9 @@ type MutableStore interface {
 
 	// Write stores content under name, replacing any previous content. A
 	// concurrent Read sees either the old or the new content, whole. A write
-	// that fails leaves the previous content readable.
+	// that fails leaves the previous content readable; over a network it may
+	// still have been applied (the reply, not the request, can be what was
+	// lost), so after an error a Read returns the old content or the new.
 	Write(ctx context.Context, name, content string) error
 }
 
