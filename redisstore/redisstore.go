@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,23 +45,6 @@ type Options struct {
 
 // defaultWaitTimeout is WaitTimeout's zero value.
 const defaultWaitTimeout = time.Second
-
-// ErrNotReplicated is matched by the error of a Write or Delete that the
-// master applied but fewer than Options.WaitReplicas replicas
-// acknowledged in time. A failover now could lose it; retrying the
-// operation is safe.
-var ErrNotReplicated = errors.New("redisstore: applied on the master but not confirmed replicated")
-
-// errStoreClosed is the error of an operation on a store opened by URL
-// after Close. It matches fs.ErrClosed, as the other adapters' errors do,
-// and redis.ErrClosed, which it used to be.
-var errStoreClosed error = closedError{}
-
-type closedError struct{}
-
-func (closedError) Error() string { return "redisstore: store is closed" }
-
-func (closedError) Is(target error) bool { return target == fs.ErrClosed || target == redis.ErrClosed }
 
 // Store is a store.MutableStore and store.Deleter kept in Redis, one string
 // key per name. It is safe for concurrent use, as the go-redis client is.
@@ -114,15 +96,6 @@ func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// fail wraps err for op on name. Once Close of an owned store began, the
-// client's own "client is closed" becomes errStoreClosed.
-func (s *Store) fail(ctx context.Context, op, name string, err error) error {
-	if s.closed.Load() && errors.Is(err, redis.ErrClosed) {
-		err = errStoreClosed
-	}
-	return store.NewError(ctx, op, name, err)
-}
-
 // check is store.Check plus the closed state of an owned store.
 func (s *Store) check(ctx context.Context, op, name string) error {
 	if err := store.Check(ctx, op, name); err != nil {
@@ -152,7 +125,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	// only alias it, and converting that back to a string would copy it.
 	content, err := s.client.Get(ctx, s.key(name)).Result()
 	if err != nil {
-		return "", s.fail(ctx, store.OpRead, name, notFound(err))
+		return "", s.fail(ctx, store.OpRead, name, err)
 	}
 	return content, nil
 }
@@ -246,15 +219,4 @@ func (s *Store) Close() error {
 		s.closeErr = s.client.Close()
 	})
 	return s.closeErr
-}
-
-// notFound is the one place that decides what a missing name is: the nil
-// reply of GET, which go-redis reports as redis.Nil. Every other error,
-// WRONGTYPE, authentication, connection and timeout errors included, is
-// returned unchanged so that errors.As still reaches it.
-func notFound(err error) error {
-	if errors.Is(err, redis.Nil) {
-		return store.ErrNotFound
-	}
-	return err
 }
