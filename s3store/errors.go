@@ -1,6 +1,7 @@
 package s3store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// isMissing reports whether err says the object does not exist. It is the
+// notFound reports whether err says the object does not exist. It is the
 // one place that decides store.ErrNotFound, for Read, and for Delete, to
 // which a missing key is success.
 //
@@ -35,7 +36,7 @@ import (
 // answers 403 AccessDenied for a missing key when the caller lacks
 // s3:ListBucket: without that permission, nobody can tell a missing key
 // from a forbidden one.
-func isMissing(err error) bool {
+func notFound(err error) bool {
 	var noKey *types.NoSuchKey
 	if errors.As(err, &noKey) {
 		return true
@@ -75,20 +76,16 @@ func isConflict(err error) bool {
 	return errors.As(err, &apiErr) && conflictCodes[apiErr.ErrorCode()]
 }
 
-// readError maps a GetObject failure to the error Read wraps.
-func readError(err error) error {
-	if isMissing(err) {
-		return store.ErrNotFound
+// fail wraps the error of an operation for the caller; with notFound and
+// isConflict it is the only place that decides what an error means. A
+// conflict keeps the SDK error in the chain, so its code stays visible in
+// the message and reachable with errors.As.
+func fail(ctx context.Context, op, name string, err error) error {
+	switch {
+	case notFound(err):
+		err = store.ErrNotFound
+	case isConflict(err):
+		err = fmt.Errorf("%w: %w", store.ErrConflict, err)
 	}
-	return err
-}
-
-// writeError maps a PutObject failure to the error Write wraps. A conflict
-// keeps the SDK error in the chain, so its code stays visible in the message
-// and reachable with errors.As.
-func writeError(err error) error {
-	if isConflict(err) {
-		return fmt.Errorf("%w: %w", store.ErrConflict, err)
-	}
-	return err
+	return store.NewError(ctx, op, name, err)
 }

@@ -6,10 +6,10 @@ import "github.com/aws/aws-sdk-go-v2/service/s3"
 // of store.Open can check how it configured the client it built.
 func ClientOptions(s *Store) s3.Options { return s.client.Options() }
 
-// IsMissing exposes the one function that decides store.ErrNotFound, so
+// NotFound exposes the one function that decides store.ErrNotFound, so
 // tests can feed it errors that no store operation produces, such as the
 // bodiless 404 of a HeadObject.
-var IsMissing = isMissing
+var NotFound = notFound
 
 // ObjectKey is the object key that holds name in s.
 func ObjectKey(s *Store, name string) string { return s.prefix + name }

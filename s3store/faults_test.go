@@ -210,7 +210,7 @@ func TestBodiless404(t *testing.T) {
 		client, _ := newClient(t, srv, clientConfig{})
 		bucket := newBucket(t, client)
 		_, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("never-written")})
-		if code := apiCode(err); code != "NotFound" || !s3store.IsMissing(err) {
+		if code := apiCode(err); code != "NotFound" || !s3store.NotFound(err) {
 			t.Errorf("HeadObject of a missing key = %v (code %q); want code NotFound, which counts as missing", err, code)
 		}
 		// A bodiless 404 cannot say whether the key or the bucket is

@@ -117,7 +117,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 		Key:    aws.String(key),
 	})
 	if err != nil {
-		return "", store.NewError(ctx, store.OpRead, name, readError(err))
+		return "", fail(ctx, store.OpRead, name, err)
 	}
 	size := int64(-1) // unknown: a chunked response
 	if out.ContentLength != nil {
@@ -192,7 +192,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 		ContentLength: aws.Int64(int64(len(content))),
 	})
 	if err != nil {
-		return store.NewError(ctx, store.OpWrite, name, writeError(err))
+		return fail(ctx, store.OpWrite, name, err)
 	}
 	return nil
 }
@@ -211,8 +211,8 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 		Bucket: aws.String(s.bucket),
 		Key:    aws.String(key),
 	})
-	if err != nil && !isMissing(err) {
-		return store.NewError(ctx, store.OpDelete, name, err)
+	if err != nil && !notFound(err) {
+		return fail(ctx, store.OpDelete, name, err)
 	}
 	return nil
 }
