@@ -3,7 +3,7 @@
 // keeps the caches of several instances coherent through an Invalidator.
 //
 //	backend, err := redisstore.New(client, redisstore.Options{Prefix: "site:"})
-//	inv := redisstore.NewInvalidator(client, redisstore.InvalidatorOptions{Channel: "site:inv"})
+//	inv, err := redisstore.NewInvalidator(client, redisstore.InvalidatorOptions{Channel: "site:inv"})
 //	s, err := cachestore.New(backend, cachestore.Options{MaxBytes: 256 << 20, Invalidator: inv})
 //	if err != nil { ... }
 //	defer s.Close() // stops the subscription; the backend stays open

@@ -70,7 +70,10 @@ func NewInvalidator(pool *pgxpool.Pool, opts InvalidatorOptions) (*Invalidator, 
 	if len(opts.Channel) > 63 || strings.ContainsRune(opts.Channel, 0) {
 		return nil, errorf("invalidation channel %q: at most 63 bytes, no NUL", opts.Channel)
 	}
-	if opts.PingInterval <= 0 {
+	if opts.PingInterval < 0 {
+		return nil, errorf("InvalidatorOptions.PingInterval is %v; want zero (the default) or more", opts.PingInterval)
+	}
+	if opts.PingInterval == 0 {
 		opts.PingInterval = DefaultPingInterval
 	}
 	var b [8]byte

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -169,5 +170,8 @@ func TestInvalidatorSingleFlight(t *testing.T) {
 func TestNewInvalidatorRejects(t *testing.T) {
 	if _, err := pgstore.NewInvalidator(nil, pgstore.InvalidatorOptions{}); err == nil {
 		t.Error("NewInvalidator(nil pool) succeeded")
+	}
+	if _, err := pgstore.NewInvalidator(testPool(t), pgstore.InvalidatorOptions{PingInterval: -time.Second}); err == nil || !strings.Contains(err.Error(), "PingInterval") {
+		t.Errorf("NewInvalidator(PingInterval -1s) = %v, want an error naming PingInterval", err)
 	}
 }

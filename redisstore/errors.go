@@ -19,7 +19,7 @@ var ErrNotReplicated = errors.New("redisstore: applied on the master but not con
 // errStoreClosed is the error of an operation on a store opened by URL
 // after Close. It matches fs.ErrClosed, as the other adapters' errors do,
 // and redis.ErrClosed, which it used to be.
-var errStoreClosed error = closedError{}
+var errStoreClosed = closedError{}
 
 type closedError struct{}
 

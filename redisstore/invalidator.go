@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"time"
@@ -48,17 +49,23 @@ type Invalidator struct {
 var _ cachestore.Invalidator = (*Invalidator)(nil)
 
 // NewInvalidator returns an Invalidator on client. It does not close the
-// client.
-func NewInvalidator(client redis.UniversalClient, opts InvalidatorOptions) *Invalidator {
+// client, and returns an error for a nil client or a negative PingInterval.
+func NewInvalidator(client redis.UniversalClient, opts InvalidatorOptions) (*Invalidator, error) {
+	switch {
+	case client == nil:
+		return nil, errors.New("redisstore: NewInvalidator needs a redis.UniversalClient, got nil")
+	case opts.PingInterval < 0:
+		return nil, fmt.Errorf("redisstore: InvalidatorOptions.PingInterval is %v; want zero (the default) or more", opts.PingInterval)
+	}
 	if opts.Channel == "" {
 		opts.Channel = DefaultInvalidationChannel
 	}
-	if opts.PingInterval <= 0 {
+	if opts.PingInterval == 0 {
 		opts.PingInterval = DefaultPingInterval
 	}
 	var b [8]byte
 	rand.Read(b[:])
-	return &Invalidator{client: client, channel: opts.Channel, ping: opts.PingInterval, origin: hex.EncodeToString(b[:])}
+	return &Invalidator{client: client, channel: opts.Channel, ping: opts.PingInterval, origin: hex.EncodeToString(b[:])}, nil
 }
 
 // Publish sends name to the other subscribers. The message is the

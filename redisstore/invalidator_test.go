@@ -64,7 +64,11 @@ func (r *readCounter) Read(ctx context.Context, name string) (string, error) {
 // subscription is live.
 func invCache(t testing.TB, backend store.MutableStore, channel, subName string, opts cachestore.Options) *cachestore.Store {
 	t.Helper()
-	opts.Invalidator = redisstore.NewInvalidator(invClient(t, subName), redisstore.InvalidatorOptions{Channel: channel, PingInterval: 200 * time.Millisecond})
+	inv, err := redisstore.NewInvalidator(invClient(t, subName), redisstore.InvalidatorOptions{Channel: channel, PingInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Invalidator = inv
 	if opts.MaxStale == 0 {
 		opts.MaxStale = time.Minute
 	}
@@ -276,8 +280,11 @@ func TestInvalidatorCluster(t *testing.T) {
 	})
 	backend := mustNew(t, cc, redisstore.Options{Prefix: prefix})
 	mk := func() *cachestore.Store {
-		s, err := cachestore.New(backend, cachestore.Options{MaxStale: time.Minute,
-			Invalidator: redisstore.NewInvalidator(cc, redisstore.InvalidatorOptions{Channel: prefix + "inv"})})
+		inv, err := redisstore.NewInvalidator(cc, redisstore.InvalidatorOptions{Channel: prefix + "inv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := cachestore.New(backend, cachestore.Options{MaxStale: time.Minute, Invalidator: inv})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,5 +300,16 @@ func TestInvalidatorCluster(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, b, name, "v")
+	}
+}
+
+func TestNewInvalidatorRejects(t *testing.T) {
+	if _, err := redisstore.NewInvalidator(nil, redisstore.InvalidatorOptions{}); err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Errorf("NewInvalidator(nil client) = %v, want an error naming the nil client", err)
+	}
+	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer client.Close()
+	if _, err := redisstore.NewInvalidator(client, redisstore.InvalidatorOptions{PingInterval: -time.Second}); err == nil || !strings.Contains(err.Error(), "PingInterval") {
+		t.Errorf("NewInvalidator(PingInterval -1s) = %v, want an error naming PingInterval", err)
 	}
 }
