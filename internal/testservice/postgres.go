@@ -48,6 +48,10 @@ func startPostgres(ctx context.Context) (string, testcontainers.Container, error
 		tcpostgres.WithUsername(postgresUser),
 		tcpostgres.WithPassword(postgresPassword),
 		tcpostgres.BasicWaitStrategies(),
+		// pg_stat_statements: pgstore's servercount_test.go reads the
+		// server's own statement counts (the container's role is the
+		// superuser, so the test creates the extension itself).
+		testcontainers.WithCmdArgs("-c", "shared_preload_libraries=pg_stat_statements"),
 	)
 	if c == nil {
 		return "", nil, err
