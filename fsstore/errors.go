@@ -49,6 +49,11 @@ func notDurable(err error) error {
 // device: it exists, so it is not ErrNotFound, but it is no value either.
 var errNotRegular = errors.New("fsstore: not a regular file")
 
+// errNoOpenat2 is openFD's answer where openat2 cannot be used: on a system
+// other than Linux, on a kernel older than 5.6, or under a seccomp filter
+// that refuses it. New then uses os.Root.
+var errNoOpenat2 = errors.New("fsstore: openat2 unavailable")
+
 // mapError turns the OS error of a backend into the error Store returns. It
 // is the one place that decides what is ErrNotFound and what is ErrConflict:
 //

@@ -43,10 +43,6 @@ var (
 	howDir = unix.OpenHow{Flags: unix.O_RDONLY | unix.O_DIRECTORY | unix.O_CLOEXEC, Resolve: resolve}
 )
 
-// errNoOpenat2 means the kernel (older than 5.6) or a seccomp filter does
-// not allow openat2; New then uses os.Root.
-var errNoOpenat2 = errors.New("fsstore: openat2 unavailable")
-
 func openFD(dir string, c config) (*fdFS, error) {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
