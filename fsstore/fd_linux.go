@@ -8,9 +8,10 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/mutablestore/mutablestore/internal/bytestring"
 )
 
 // fdFS is the Linux backend. Every path is resolved by openat2(2) relative
@@ -105,7 +106,7 @@ func (b *fdFS) read(name string) (string, error) {
 	default:
 		return "", pathError("read", name, errNotRegular)
 	}
-	s, err := readString(st.Size, func(p []byte) (int, error) {
+	s, err := bytestring.ReadFile(st.Size, func(p []byte) (int, error) {
 		for {
 			n, err := unix.Read(fd, p)
 			if err != unix.EINTR {
@@ -223,12 +224,8 @@ func (b *fdFS) createTemp(dfd int) (string, int, error) {
 
 // fill writes content to fd and, in sync mode, fsyncs it.
 func (b *fdFS) fill(fd int, content string) error {
-	p := []byte(nil)
-	if content != "" {
-		// The kernel only reads from p: viewing the immutable string as
-		// bytes avoids copying content, which can be megabytes.
-		p = unsafe.Slice(unsafe.StringData(content), len(content))
-	}
+	// write(2) only reads p: not copying content, which can be megabytes.
+	p := bytestring.Bytes(content)
 	for len(p) > 0 {
 		n, err := unix.Write(fd, p)
 		if err == unix.EINTR {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"runtime"
 	"syscall"
+
+	"github.com/mutablestore/mutablestore/internal/bytestring"
 )
 
 // rootFS is the portable backend, used where openat2 is not available. Every
@@ -53,7 +55,7 @@ func (b *rootFS) read(name string) (string, error) {
 	if !fi.Mode().IsRegular() {
 		return "", &fs.PathError{Op: "read", Path: name, Err: errNotRegular}
 	}
-	return readString(fi.Size(), f.Read)
+	return bytestring.ReadFile(fi.Size(), f.Read)
 }
 
 // write retries on ENOENT like fdFS.write, for directories removed by

@@ -2,11 +2,11 @@ package pgstore
 
 import (
 	"context"
-	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/mutablestore/mutablestore/internal/bytestring"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -92,7 +92,14 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := store.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
-	if _, err := s.pool.Exec(ctx, s.sql.write, execMode, name, contentBytes(content)); err != nil {
+	// content goes as a []byte, not a string: pgx sends a Go string in text
+	// format whatever the column type, and the server would parse it as
+	// bytea's text syntax, turning `\x41` into "A" and rejecting a lone
+	// backslash, while a []byte goes as bytea, decoded byte for byte.
+	// bytestring.Bytes does not copy content, which pgx only reads (its bytea
+	// encoders hex-encode it or append it to their own send buffer), and is
+	// never nil, which pgx would send as NULL.
+	if _, err := s.pool.Exec(ctx, s.sql.write, execMode, name, bytestring.Bytes(content)); err != nil {
 		return s.fail(ctx, store.OpWrite, name, err)
 	}
 	return nil
@@ -129,24 +136,4 @@ type contentString string
 func (c *contentString) ScanBytes(b []byte) error {
 	*c = contentString(b)
 	return nil
-}
-
-// contentBytes returns content as a []byte that shares its memory, without
-// copying it. It must be sent as a []byte, not a string: pgx sends a Go
-// string parameter in text format whatever the column type, and the server
-// would parse it as bytea's text syntax, turning a content of `\x41` into
-// "A" and rejecting a lone backslash. pgx encodes a []byte as bytea (hex
-// text in execMode), which the server decodes byte for byte.
-//
-// Sharing the memory is safe because nothing writes to the slice: pgx's
-// bytea encoders only hex-encode it (text) or append it to their own send
-// buffer (binary), and a tracer
-// that keeps the query arguments keeps a read-only view that the garbage
-// collector keeps alive. An empty string becomes an empty, non-nil slice,
-// because pgx sends a nil []byte as NULL.
-func contentBytes(content string) []byte {
-	if len(content) == 0 {
-		return []byte{}
-	}
-	return unsafe.Slice(unsafe.StringData(content), len(content))
 }

@@ -7,11 +7,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/mutablestore/mutablestore/internal/bytestring"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -123,7 +123,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	if out.ContentLength != nil {
 		size = *out.ContentLength
 	}
-	content, err := readBody(out.Body, size)
+	content, err := bytestring.ReadAll(out.Body, size)
 	if cerr := out.Body.Close(); err == nil {
 		err = cerr
 	}
@@ -131,45 +131,6 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 		return "", store.NewError(ctx, store.OpRead, name, err)
 	}
 	return content, nil
-}
-
-// maxPrealloc bounds the buffer allocated up front from the Content-Length
-// the server sent, so a wrong header cannot make Read allocate gigabytes
-// before the body proves it. Larger bodies still read fine: the buffer grows.
-const maxPrealloc = 64 << 20
-
-// readBody reads body to EOF into a string with a single copy: the bytes go
-// from the connection into a buffer sized from the Content-Length, and the
-// buffer becomes the string without a second copy. The unsafe conversion is
-// sound because the buffer never escapes this function (io.Reader
-// implementations must not retain the slice they are given), which is the
-// same argument strings.Builder makes.
-//
-// size is the Content-Length, or -1 when the server sent none.
-func readBody(body io.Reader, size int64) (string, error) {
-	if size < 0 || size > maxPrealloc {
-		size = 512 // as io.ReadAll starts
-	}
-	// One spare byte lets the Read that reports EOF happen without growing
-	// the buffer when the body is exactly size bytes long.
-	buf := make([]byte, 0, size+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := body.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	if len(buf) == 0 {
-		return "", nil
-	}
-	return unsafe.String(unsafe.SliceData(buf), len(buf)), nil
 }
 
 // Write stores content under name with one PutObject request. The body is
