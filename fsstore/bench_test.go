@@ -156,11 +156,9 @@ func handwritten(b *testing.B, sync bool) {
 }
 
 func BenchmarkConformance(b *testing.B) {
-	for _, v := range variants {
-		b.Run(v.name, func(b *testing.B) {
-			conformance.Benchmark(b, func(tb testing.TB) store.MutableStore {
-				return newStore(tb, v.opts...)
-			})
+	forEachVariant(b, variants, func(b *testing.B, v variant) {
+		conformance.Benchmark(b, func(tb testing.TB) store.MutableStore {
+			return v.newStore(tb)
 		})
-	}
+	})
 }

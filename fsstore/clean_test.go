@@ -51,60 +51,58 @@ func TestIsTempFileNeverMatchesAValue(t *testing.T) {
 // TestRemoveStaleTemp: a directory holding look-alike values, stale temp
 // files and a fresh one loses exactly the stale temp files.
 func TestRemoveStaleTemp(t *testing.T) {
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			s := newStore(t, v.opts...)
-			values := append(slices.Clone(lookAlikes), "static/index.html")
-			for _, name := range values {
-				mustWrite(t, s, name, "value of "+name)
-			}
-			old := time.Now().Add(-2 * time.Hour)
-			var stale []string
-			for _, dir := range []string{"", "static", "a/b"} {
-				p := filepath.Join(s.Dir(), filepath.FromSlash(dir), fsstore.TempName())
-				if err := os.WriteFile(p, []byte("half a value"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.Chtimes(p, old, old); err != nil {
-					t.Fatal(err)
-				}
-				stale = append(stale, p)
-			}
-			fresh := filepath.Join(s.Dir(), "static", fsstore.TempName())
-			if err := os.WriteFile(fresh, []byte("a write in progress"), 0o644); err != nil {
+	forEachVariant(t, variants, func(t *testing.T, v variant) {
+		s := v.newStore(t)
+		values := append(slices.Clone(lookAlikes), "static/index.html")
+		for _, name := range values {
+			mustWrite(t, s, name, "value of "+name)
+		}
+		old := time.Now().Add(-2 * time.Hour)
+		var stale []string
+		for _, dir := range []string{"", "static", "a/b"} {
+			p := filepath.Join(s.Dir(), filepath.FromSlash(dir), fsstore.TempName())
+			if err := os.WriteFile(p, []byte("half a value"), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+			stale = append(stale, p)
+		}
+		fresh := filepath.Join(s.Dir(), "static", fsstore.TempName())
+		if err := os.WriteFile(fresh, []byte("a write in progress"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 
-			n, err := fsstore.RemoveStaleTemp(s.Dir(), time.Hour)
-			if err != nil || n != len(stale) {
-				t.Fatalf("RemoveStaleTemp(1h) = %d, %v; want %d, nil", n, err, len(stale))
+		n, err := fsstore.RemoveStaleTemp(s.Dir(), time.Hour)
+		if err != nil || n != len(stale) {
+			t.Fatalf("RemoveStaleTemp(1h) = %d, %v; want %d, nil", n, err, len(stale))
+		}
+		for _, p := range stale {
+			if _, err := os.Lstat(p); !os.IsNotExist(err) {
+				t.Errorf("stale temp file %s survived: %v", p, err)
 			}
-			for _, p := range stale {
-				if _, err := os.Lstat(p); !os.IsNotExist(err) {
-					t.Errorf("stale temp file %s survived: %v", p, err)
-				}
-			}
-			if _, err := os.Lstat(fresh); err != nil {
-				t.Errorf("fresh temp file was removed: %v", err)
-			}
-			for _, name := range values {
-				wantRead(t, s, name, "value of "+name)
-			}
+		}
+		if _, err := os.Lstat(fresh); err != nil {
+			t.Errorf("fresh temp file was removed: %v", err)
+		}
+		for _, name := range values {
+			wantRead(t, s, name, "value of "+name)
+		}
 
-			if n, err := fsstore.RemoveStaleTemp(s.Dir(), 0); err != nil || n != 1 {
-				t.Fatalf("RemoveStaleTemp(0) = %d, %v; want 1 (the fresh one), nil", n, err)
-			}
-			if tmps := tempFiles(t, s.Dir()); len(tmps) != 0 {
-				t.Errorf("temp files left: %q", tmps)
-			}
-			for _, name := range values {
-				wantRead(t, s, name, "value of "+name)
-			}
-			if got := len(listFiles(t, s.Dir())); got != len(values) {
-				t.Errorf("directory holds %d files; want the %d values", got, len(values))
-			}
-		})
-	}
+		if n, err := fsstore.RemoveStaleTemp(s.Dir(), 0); err != nil || n != 1 {
+			t.Fatalf("RemoveStaleTemp(0) = %d, %v; want 1 (the fresh one), nil", n, err)
+		}
+		if tmps := tempFiles(t, s.Dir()); len(tmps) != 0 {
+			t.Errorf("temp files left: %q", tmps)
+		}
+		for _, name := range values {
+			wantRead(t, s, name, "value of "+name)
+		}
+		if got := len(listFiles(t, s.Dir())); got != len(values) {
+			t.Errorf("directory holds %d files; want the %d values", got, len(values))
+		}
+	})
 }
 
 func TestRemoveStaleTempErrors(t *testing.T) {

@@ -13,16 +13,6 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// variants are the configurations every behaviour is tested in.
-var variants = []struct {
-	name string
-	opts []fsstore.Option
-}{
-	{"durable", nil},
-	{"nosync", []fsstore.Option{fsstore.WithoutSync()}},
-	{"osroot", []fsstore.Option{fsstore.WithOSRoot(), fsstore.WithoutSync()}},
-}
-
 // newStore returns a store in a new temp directory, closed at cleanup.
 func newStore(tb testing.TB, opts ...fsstore.Option) *fsstore.Store {
 	tb.Helper()
@@ -39,13 +29,11 @@ func newStore(tb testing.TB, opts ...fsstore.Option) *fsstore.Store {
 }
 
 func TestConformance(t *testing.T) {
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			conformance.Run(t, func(tb testing.TB) store.MutableStore {
-				return newStore(tb, v.opts...)
-			})
+	forEachVariant(t, variants, func(t *testing.T, v variant) {
+		conformance.Run(t, func(tb testing.TB) store.MutableStore {
+			return v.newStore(tb)
 		})
-	}
+	})
 }
 
 func TestBackend(t *testing.T) {
@@ -60,73 +48,69 @@ func TestBackend(t *testing.T) {
 
 // TestLayout checks that names are plain files at readable paths.
 func TestLayout(t *testing.T) {
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			s := newStore(t, v.opts...)
-			names := []string{"static/index.html", ".well-known/x", "a b/%2F/ü.json"}
-			for _, name := range names {
-				if err := s.Write(t.Context(), name, "content of "+name); err != nil {
-					t.Fatalf("Write(%q): %v", name, err)
-				}
-				got, err := os.ReadFile(filepath.Join(s.Dir(), filepath.FromSlash(name)))
-				if err != nil || string(got) != "content of "+name {
-					t.Errorf("file for %q = %q, %v; want %q", name, got, err, "content of "+name)
-				}
+	forEachVariant(t, variants, func(t *testing.T, v variant) {
+		s := v.newStore(t)
+		names := []string{"static/index.html", ".well-known/x", "a b/%2F/ü.json"}
+		for _, name := range names {
+			if err := s.Write(t.Context(), name, "content of "+name); err != nil {
+				t.Fatalf("Write(%q): %v", name, err)
 			}
-			for _, name := range names {
-				if err := s.Delete(t.Context(), name); err != nil {
-					t.Fatalf("Delete(%q): %v", name, err)
-				}
+			got, err := os.ReadFile(filepath.Join(s.Dir(), filepath.FromSlash(name)))
+			if err != nil || string(got) != "content of "+name {
+				t.Errorf("file for %q = %q, %v; want %q", name, got, err, "content of "+name)
 			}
-			left := listFiles(t, s.Dir())
-			if fsstore.UsesOpenat2(s) && len(left) != 0 {
-				t.Errorf("after deleting every name the directory holds %q; want it empty (emptied parents removed)", left)
+		}
+		for _, name := range names {
+			if err := s.Delete(t.Context(), name); err != nil {
+				t.Fatalf("Delete(%q): %v", name, err)
 			}
-		})
-	}
+		}
+		left := listFiles(t, s.Dir())
+		if fsstore.UsesOpenat2(s) && len(left) != 0 {
+			t.Errorf("after deleting every name the directory holds %q; want it empty (emptied parents removed)", left)
+		}
+	})
 }
 
 // TestErrorMapping covers the file-system conditions the contract maps to
 // ErrNotFound and ErrConflict.
 func TestErrorMapping(t *testing.T) {
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			ctx := t.Context()
-			s := newStore(t, v.opts...)
-			mustWrite(t, s, "file", "file value")
-			mustWrite(t, s, "dir/child", "child value")
+	forEachVariant(t, variants, func(t *testing.T, v variant) {
+		ctx := t.Context()
+		s := v.newStore(t)
+		mustWrite(t, s, "file", "file value")
+		mustWrite(t, s, "dir/child", "child value")
 
-			for _, name := range []string{"missing", "nodir/x", "file/x", "file/x/y", "dir"} {
-				_, err := s.Read(ctx, name)
-				if !errors.Is(err, store.ErrNotFound) {
-					t.Errorf("Read(%q) error = %v; want ErrNotFound", name, err)
-				}
-				var se *store.Error
-				if !errors.As(err, &se) || se.Op != store.OpRead || se.Name != name {
-					t.Errorf("Read(%q) error = %#v; want *store.Error for op read and the name", name, err)
-				}
-				if err := s.Delete(ctx, name); err != nil {
-					t.Errorf("Delete(%q) = %v; want nil", name, err)
-				}
+		for _, name := range []string{"missing", "nodir/x", "file/x", "file/x/y", "dir"} {
+			_, err := s.Read(ctx, name)
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Read(%q) error = %v; want ErrNotFound", name, err)
 			}
+			var se *store.Error
+			if !errors.As(err, &se) || se.Op != store.OpRead || se.Name != name {
+				t.Errorf("Read(%q) error = %#v; want *store.Error for op read and the name", name, err)
+			}
+			if err := s.Delete(ctx, name); err != nil {
+				t.Errorf("Delete(%q) = %v; want nil", name, err)
+			}
+		}
 
-			for _, name := range []string{"file/x", "file/x/y", "dir"} {
-				err := s.Write(ctx, name, "new")
-				if !errors.Is(err, store.ErrConflict) {
-					t.Errorf("Write(%q) error = %v; want ErrConflict", name, err)
-				}
-				var pe *fs.PathError
-				if !errors.As(err, &pe) {
-					t.Errorf("Write(%q) error = %v; want the *fs.PathError reachable", name, err)
-				}
+		for _, name := range []string{"file/x", "file/x/y", "dir"} {
+			err := s.Write(ctx, name, "new")
+			if !errors.Is(err, store.ErrConflict) {
+				t.Errorf("Write(%q) error = %v; want ErrConflict", name, err)
 			}
-			wantRead(t, s, "file", "file value")
-			wantRead(t, s, "dir/child", "child value")
-			if left := tempFiles(t, s.Dir()); len(left) != 0 {
-				t.Errorf("failed writes left temp files %q", left)
+			var pe *fs.PathError
+			if !errors.As(err, &pe) {
+				t.Errorf("Write(%q) error = %v; want the *fs.PathError reachable", name, err)
 			}
-		})
-	}
+		}
+		wantRead(t, s, "file", "file value")
+		wantRead(t, s, "dir/child", "child value")
+		if left := tempFiles(t, s.Dir()); len(left) != 0 {
+			t.Errorf("failed writes left temp files %q", left)
+		}
+	})
 }
 
 func mustWrite(t *testing.T, s store.MutableStore, name, content string) {

@@ -94,16 +94,14 @@ func permissionChild(t *testing.T, dir string) {
 	if os.Geteuid() == 0 {
 		t.Fatal("permission child runs as root")
 	}
-	for _, v := range variants {
-		t.Run(v.name, func(t *testing.T) {
-			s, err := fsstore.Open(dir, v.opts...)
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			defer s.Close()
-			checkPermissionDenied(t, s)
-		})
-	}
+	forEachVariant(t, variants, func(t *testing.T, v variant) {
+		s, err := v.open(dir)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		defer s.Close()
+		checkPermissionDenied(t, s)
+	})
 	t.Logf("permission checks ran as uid %d", os.Geteuid())
 }
 
