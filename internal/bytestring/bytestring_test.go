@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	long     = strings.Repeat("0123456789abcdef", 4096) // 64 KiB
+	long     = strings.Repeat("0123456789abcdef", 1024) // 16 KiB: several growths from a small hint
 	contents = []string{"", "x", "<h1>page</h1>", long}
 	boom     = errors.New("connection reset")
 )
