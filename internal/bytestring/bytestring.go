@@ -26,20 +26,19 @@ package bytestring
 
 import (
 	"io"
-	"slices"
 	"unsafe"
 )
 
 // maxPrealloc bounds the buffer allocated from a size hint before any byte
 // arrived, so that a wrong hint (a lying Content-Length, a sparse file)
 // cannot make a read allocate gigabytes up front. A longer value still
-// reads: the buffer grows as bytes arrive.
+// reads: the buffer grows as bytes arrive (see grow).
 const maxPrealloc = 64 << 20
 
 // ReadAll reads r until io.EOF into a string. sizeHint is the expected
-// length, such as a Content-Length, or -1 when unknown. When it is right,
-// the read costs one allocation: a buffer of sizeHint+1 bytes, which becomes
-// the string. The spare byte lets the read that reports io.EOF come without
+// length, such as a Content-Length, or -1 when unknown. When it is right
+// (and at most 64 MiB), the read costs one allocation: a buffer of
+// sizeHint+1 bytes, which becomes the string. The spare byte lets the read that reports io.EOF come without
 // growing the buffer. A wrong hint costs growth or unused capacity, never
 // wrong content. On an error, ReadAll returns "" and the error.
 func ReadAll(r io.Reader, sizeHint int64) (string, error) {
@@ -91,13 +90,16 @@ func readString(hint int64, read func([]byte) (int, error), file bool) (string, 
 
 // grow makes room in the full buf: up to the hint when the hint is still
 // ahead (it was right so far; this is the read past maxPrealloc), otherwise
-// twice the length, so memory stays within twice what the reader delivered.
+// twice the length, so that beyond maxPrealloc the buffer never exceeds
+// twice what the reader delivered.
 func grow(buf []byte, hint int64) []byte {
 	more := len(buf)
 	if left := hint - int64(len(buf)); left > 0 && left < int64(more) {
 		more = int(left) + 1
 	}
-	return slices.Grow(buf, more)
+	grown := make([]byte, len(buf), len(buf)+more) // not append: its growth is not exact
+	copy(grown, buf)
+	return grown
 }
 
 // Bytes returns the bytes of s without copying them, for an API that takes a

@@ -193,6 +193,28 @@ func TestReadAllBoundsHint(t *testing.T) {
 	}
 }
 
+// TestGrow checks how a full buffer grows: to the hint when it is ahead by
+// less than the length (a right hint beyond maxPrealloc costs one growth),
+// otherwise to twice the length.
+func TestGrow(t *testing.T) {
+	for _, c := range []struct {
+		hint    int64
+		wantCap int
+	}{
+		{1500, 1501}, // to the hint, and the spare byte
+		{5000, 2048}, // twice
+		{1000, 2048}, // passed: twice
+		{-1, 2048},   // unknown: twice
+	} {
+		buf := []byte(strings.Repeat("x", 1024))
+		got := grow(buf, c.hint)
+		if string(got) != string(buf) || cap(got) != c.wantCap {
+			t.Errorf("grow(1024 bytes, hint %d) = %d bytes, cap %d; want the 1024 bytes, cap %d",
+				c.hint, len(got), cap(got), c.wantCap)
+		}
+	}
+}
+
 // TestAllocs checks the point of the package: a read with the right size
 // costs one allocation, the buffer that becomes the string, and Bytes none.
 func TestAllocs(t *testing.T) {
