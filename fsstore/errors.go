@@ -54,7 +54,7 @@ var errNotRegular = errors.New("fsstore: not a regular file")
 // that refuses it. New then uses os.Root.
 var errNoOpenat2 = errors.New("fsstore: openat2 unavailable")
 
-// mapError turns the OS error of a backend into the error Store returns. It
+// fail turns the OS error of a backend into the error Store returns. It
 // is the one place that decides what is ErrNotFound and what is ErrConflict:
 //
 //   - Read: ENOENT (no file, or no parent), ENOTDIR (a parent is a file)
@@ -72,7 +72,7 @@ var errNoOpenat2 = errors.New("fsstore: openat2 unavailable")
 // it asks the backend, with one stat of the directory handle, whether the
 // directory is still there; if not, the error is ErrStoreDirGone. Only this
 // path pays for the check.
-func (s *Store) mapError(ctx context.Context, op, name string, err error) error {
+func (s *Store) fail(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
 	}

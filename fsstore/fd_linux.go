@@ -124,7 +124,7 @@ func (b *fdFS) read(name string) (string, error) {
 // by a concurrent remove (which deletes emptied parents): creating the temp
 // file then fails with ENOENT, and the next try creates the directory again.
 // If it is the store's directory that was removed, no try can succeed, and
-// mapError reports ErrStoreDirGone for the ENOENT of the last one.
+// fail reports ErrStoreDirGone for the ENOENT of the last one.
 func (b *fdFS) write(ctx context.Context, name, content string) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()

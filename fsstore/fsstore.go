@@ -28,7 +28,7 @@ var (
 
 // backend is the file-system work behind a Store, once the name is checked:
 // openat2 on Linux (fd_linux.go), os.Root everywhere else (root.go). Errors
-// are the raw OS errors; Store maps them once, in mapError.
+// are the raw OS errors; Store maps them once, in fail.
 type backend interface {
 	read(name string) (string, error)
 	write(ctx context.Context, name, content string) error
@@ -117,7 +117,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	}
 	content, err := s.b.read(name)
 	if err != nil {
-		return "", s.mapError(ctx, store.OpRead, name, err)
+		return "", s.fail(ctx, store.OpRead, name, err)
 	}
 	return content, nil
 }
@@ -133,7 +133,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
-	return s.mapError(ctx, store.OpWrite, name, s.b.write(ctx, name, content))
+	return s.fail(ctx, store.OpWrite, name, s.b.write(ctx, name, content))
 }
 
 // Delete removes the file for name. A missing name, or a name that is a
@@ -143,7 +143,7 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
-	return s.mapError(ctx, store.OpDelete, name, s.b.remove(name))
+	return s.fail(ctx, store.OpDelete, name, s.b.remove(name))
 }
 
 // check is store.Check plus, on Windows, the names reserved for temp files.

@@ -128,7 +128,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 		err = cerr
 	}
 	if err != nil {
-		return "", store.NewError(ctx, store.OpRead, name, err)
+		return "", fail(ctx, store.OpRead, name, err)
 	}
 	return content, nil
 }
