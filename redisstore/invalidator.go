@@ -35,10 +35,7 @@ type InvalidatorOptions struct {
 
 // Invalidator is a cachestore.Invalidator over Redis pub/sub: Publish is a
 // PUBLISH of the name, Subscribe holds a SUBSCRIBE connection of the
-// client (standalone, or a cluster, where PUBLISH reaches every node). It
-// reports Live on each subscription confirmation and Down on each error of
-// the connection, then subscribes again. A value serves one cachestore:
-// it skips its own messages.
+// client. It works on a cluster too, where PUBLISH reaches every node.
 type Invalidator struct {
 	client  redis.UniversalClient
 	channel string
@@ -48,8 +45,7 @@ type Invalidator struct {
 
 var _ cachestore.Invalidator = (*Invalidator)(nil)
 
-// NewInvalidator returns an Invalidator on client. It does not close the
-// client, and returns an error for a nil client or a negative PingInterval.
+// NewInvalidator returns an Invalidator on client, which it never closes.
 func NewInvalidator(client redis.UniversalClient, opts InvalidatorOptions) (*Invalidator, error) {
 	switch {
 	case client == nil:
@@ -69,8 +65,8 @@ func NewInvalidator(client redis.UniversalClient, opts InvalidatorOptions) (*Inv
 }
 
 // Publish sends name to the other subscribers. The message is the
-// publisher's origin, a space, and the name (names may hold spaces; the
-// origin does not).
+// publisher's origin, a space, and the name: names may hold spaces, the
+// origin does not.
 func (inv *Invalidator) Publish(ctx context.Context, name string) error {
 	return inv.client.Publish(ctx, inv.channel, inv.origin+" "+name).Err()
 }

@@ -16,25 +16,20 @@ import (
 // Options configure a Store. The zero value is a store without a key prefix
 // whose keys never expire.
 type Options struct {
-	// Prefix is prepended to every name to form the Redis key: the name
-	// "static/index.html" is kept at Prefix+"static/index.html". It lets
-	// several stores, or a store and other data, share one database. It
-	// follows store.ValidatePrefix (at most store.MaxPrefixLen bytes, ending
-	// with ':' or '/'); never give one store a prefix that starts with
-	// another store's prefix: see the package documentation.
+	// Prefix is prepended to every name to form its key, so that several
+	// stores, or a store and other data, share one database. It follows
+	// store.ValidatePrefix; see "Keys and prefix".
 	Prefix string
 
-	// TTL, when positive, makes every Write set an expiry on its key (SET
-	// with PX or EX), rounded down to whole milliseconds and at least one.
-	// Zero keeps keys until they are overwritten or deleted. A TTL is risky
-	// for revalidation data: see the package documentation.
+	// TTL, when positive, is the expiry every Write sets on its key,
+	// rounded down to whole milliseconds and at least one. Zero keeps keys
+	// until they are overwritten or deleted. See "TTL and eviction" for
+	// the risk.
 	TTL time.Duration
 
-	// WaitReplicas, when positive, makes Write and Delete send WAIT after
-	// their command, in the same pipeline (one round trip), and fail with
-	// an error matching ErrNotReplicated when fewer replicas acknowledged
-	// it within WaitTimeout. See "Replication" in the package documentation
-	// for what that guarantees and what it costs.
+	// WaitReplicas, when positive, is how many replicas must acknowledge
+	// each Write and Delete within WaitTimeout, or the operation fails with
+	// ErrNotReplicated. See "Replication" for what it costs and guarantees.
 	WaitReplicas int
 
 	// WaitTimeout bounds the wait for WaitReplicas; zero means one second
@@ -43,11 +38,10 @@ type Options struct {
 	WaitTimeout time.Duration
 }
 
-// defaultWaitTimeout is WaitTimeout's zero value.
 const defaultWaitTimeout = time.Second
 
-// Store is a store.MutableStore and store.Deleter kept in Redis, one string
-// key per name. It is safe for concurrent use, as the go-redis client is.
+// Store is a store.MutableStore and store.Deleter kept in Redis. It is safe
+// for concurrent use.
 type Store struct {
 	client redis.UniversalClient
 	prefix string
@@ -67,14 +61,9 @@ var (
 	_ store.Deleter      = (*Store)(nil)
 )
 
-// New returns a store that keeps its names in Redis through client, which
-// may be a *redis.Client, a *redis.ClusterClient or any other
-// redis.UniversalClient. Every operation touches one key, so nothing
-// depends on how keys are spread over the slots of a cluster.
-//
-// The store does not own client: Close does not close it, and the caller
-// must keep it open while the store is in use. New returns an error for a
-// nil client or an invalid option, and does no I/O.
+// New returns a store that keeps its names in Redis through client. The
+// store does not own client: the caller keeps it open while the store is
+// in use, and closes it. New does no I/O.
 func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	switch {
 	case client == nil:
@@ -107,16 +96,13 @@ func (s *Store) check(ctx context.Context, op, name string) error {
 	return nil
 }
 
-// key is the Redis key of name. Without a prefix it is name itself, with
-// no allocation; with one, the concatenation is the one allocation the
-// store adds to a go-redis call.
+// key is the Redis key of name. With a prefix, the concatenation is the
+// one allocation the store adds to a go-redis call.
 func (s *Store) key(name string) string {
 	return s.prefix + name
 }
 
-// Read returns the content stored under name with one GET. A missing key
-// gives an error matching store.ErrNotFound; a key that holds another Redis
-// type gives the server's WRONGTYPE error, which does not.
+// Read returns the content stored under name with one GET.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	if err := s.check(ctx, store.OpRead, name); err != nil {
 		return "", err
@@ -131,9 +117,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 }
 
 // Write stores content under name with one SET, which replaces a value of
-// any type and, with a TTL, sets the expiry in the same command.
-//
-// With Options.WaitReplicas, WAIT follows the SET in one pipeline.
+// any type and sets the TTL in the same command.
 func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := s.check(ctx, store.OpWrite, name); err != nil {
 		return err
@@ -170,11 +154,10 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-// waited sends the command cmd queues and WAIT in one pipeline, so one
-// round trip, and reports ErrNotReplicated when too few replicas
-// acknowledged. WAIT counts the replicas of the connection's own server,
-// so on a cluster the pipeline goes to the master of key's slot (a
-// cluster pipeline would send WAIT, which has no key, to any node).
+// waited sends the command cmd queues and WAIT in one pipeline. WAIT counts
+// the replicas of the connection's own server, so on a cluster the
+// pipeline goes to the master of key's slot: a cluster pipeline would send
+// WAIT, which has no key, to any node.
 func (s *Store) waited(ctx context.Context, key string, cmd func(redis.Pipeliner)) error {
 	var c redis.Cmdable = s.client
 	if cc, ok := s.client.(*redis.ClusterClient); ok {
@@ -187,8 +170,7 @@ func (s *Store) waited(ctx context.Context, key string, cmd func(redis.Pipeliner
 	var wait *redis.Cmd
 	_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		cmd(p)
-		// Pipeliner has no Wait method; Do sends the same command.
-		// At least 1ms: WAIT with 0 would block forever.
+		// Pipeliner has no Wait method. At least 1ms: WAIT 0 blocks forever.
 		wait = p.Do(ctx, "wait", s.waitReplicas, max(s.waitTimeout.Milliseconds(), 1))
 		return nil
 	})
@@ -205,11 +187,9 @@ func (s *Store) waited(ctx context.Context, key string, cmd func(redis.Pipeliner
 	return nil
 }
 
-// Close closes the client when the store created it, that is when it was
-// opened with store.Open; later operations then fail with an error
-// matching fs.ErrClosed, and a second Close returns nil, as with the other
-// adapters. For a store built with New it does nothing and returns nil:
-// the caller's client stays open.
+// Close closes the client of a store opened by URL, as store.Store
+// describes. For a store from New it does nothing: the client is the
+// caller's.
 func (s *Store) Close() error {
 	if !s.owned {
 		return nil
