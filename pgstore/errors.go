@@ -11,8 +11,7 @@ import (
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// fail wraps the error of an operation for the caller. It is the only place
-// that decides what an error means.
+// fail is the one place that decides what an operation's error means.
 func (s *Store) fail(ctx context.Context, op, name string, err error) error {
 	switch {
 	case notFound(err):
@@ -23,23 +22,18 @@ func (s *Store) fail(ctx context.Context, op, name string, err error) error {
 	return store.NewError(ctx, op, name, err)
 }
 
-// notFound reports whether err means the name is missing. Only a read that
-// returned no row does: a missing table, a lost connection or a timeout is a
-// failure, and reporting it as NotFound would make an engine re-render
-// instead of failing.
+// notFound reports a read that returned no row, the only missing name.
 func notFound(err error) bool {
 	return errors.Is(err, pgx.ErrNoRows)
 }
 
-// missingTable reports PostgreSQL's undefined_table, the error of every
-// statement on a table that is not there.
+// missingTable reports PostgreSQL's undefined_table.
 func missingTable(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "42P01"
 }
 
-// tableError explains undefined_table in the store's terms. It wraps the
-// server's *pgconn.PgError.
+// tableError explains undefined_table in the store's terms.
 type tableError struct {
 	table string
 	err   error
@@ -53,8 +47,7 @@ func (e *tableError) Error() string {
 
 func (e *tableError) Unwrap() error { return e.err }
 
-// errorf returns an error of New or of the URL opener, prefixed with the
-// package name like the errors of package store.
+// errorf returns an error of New or of the URL opener.
 func errorf(format string, args ...any) error {
 	return fmt.Errorf("pgstore: "+format, args...)
 }

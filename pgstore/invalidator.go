@@ -39,10 +39,7 @@ type InvalidatorOptions struct {
 
 // Invalidator is a cachestore.Invalidator over PostgreSQL LISTEN/NOTIFY.
 // Publish runs pg_notify on a connection of the pool; Subscribe holds a
-// dedicated connection (configured like the pool's, never one of the
-// pool's) that LISTENs and waits for notifications. It reports Live once
-// LISTEN succeeded, Down when the connection fails, and connects again. A
-// value serves one cachestore: it skips its own notifications.
+// connection of its own, configured like the pool's, that LISTENs.
 //
 // LISTEN needs a session of its own on the server: give NewInvalidator a
 // pool that connects to PostgreSQL directly (or through a pooler in session
@@ -58,8 +55,8 @@ type Invalidator struct {
 
 var _ cachestore.Invalidator = (*Invalidator)(nil)
 
-// NewInvalidator returns an Invalidator on the database of pool. It does
-// not close the pool.
+// NewInvalidator returns an Invalidator on the database of pool, which it
+// never closes.
 func NewInvalidator(pool *pgxpool.Pool, opts InvalidatorOptions) (*Invalidator, error) {
 	if pool == nil {
 		return nil, errorf("NewInvalidator with a nil *pgxpool.Pool")
@@ -82,7 +79,8 @@ func NewInvalidator(pool *pgxpool.Pool, opts InvalidatorOptions) (*Invalidator, 
 }
 
 // Publish notifies the other listeners that name changed. The payload is
-// the publisher's origin, a space, and the name.
+// the publisher's origin, a space, and the name: names may hold spaces,
+// the origin does not.
 func (inv *Invalidator) Publish(ctx context.Context, name string) error {
 	_, err := inv.pool.Exec(ctx, "SELECT pg_notify($1, $2)", execMode, inv.channel, inv.origin+" "+name)
 	return err
@@ -121,7 +119,6 @@ func (inv *Invalidator) session(ctx context.Context, handle func(cachestore.Even
 			if !errors.Is(err, context.DeadlineExceeded) || conn.IsClosed() {
 				return true, err
 			}
-			// Quiet for a ping interval: check the connection.
 			pctx, cancel := context.WithTimeout(ctx, inv.ping)
 			_, err := conn.Exec(pctx, "SELECT 1")
 			cancel()

@@ -15,9 +15,9 @@ import (
 // name one table; New refuses them instead.
 const maxIdentifierLen = 63
 
-// parseTable splits Options.Table into its schema and table parts. The parts
-// are only ever used through pgx.Identifier.Sanitize, which quotes them, so
-// validation is about clear errors, not about safety.
+// parseTable splits Options.Table into its parts. They are only ever used
+// quoted, by pgx.Identifier.Sanitize, so validation is for clear errors,
+// not for safety.
 func parseTable(table string) (pgx.Identifier, error) {
 	if table == "" {
 		return pgx.Identifier{DefaultTable}, nil
@@ -46,8 +46,7 @@ func parseTable(table string) (pgx.Identifier, error) {
 	return pgx.Identifier(parts), nil
 }
 
-// statements is the SQL of a Store, built once by New: the table name is the
-// only part that varies, and it is quoted here.
+// statements is the SQL of a Store, built once by New.
 type statements struct {
 	exists, create, read, write, delete string
 }
@@ -63,11 +62,11 @@ func newStatements(id pgx.Identifier) statements {
 	}
 }
 
-// CreateTable creates the store's table unless it exists; calling it again,
-// or from several processes at once, is not an error. It never creates a
-// schema. It asks first because CREATE TABLE IF NOT EXISTS needs the CREATE
-// privilege on the schema even when the table is there, which a
-// least-privileged role does not have.
+// CreateTable creates the store's table, as the package documentation
+// shows, unless it exists; calling it again, or from several processes at
+// once, is not an error. It never creates a schema. It asks first because
+// CREATE TABLE IF NOT EXISTS needs the CREATE privilege on the schema even
+// when the table is there, which a least-privileged role does not have.
 func (s *Store) CreateTable(ctx context.Context) error {
 	exists, err := s.tableExists(ctx)
 	if err != nil {
@@ -96,8 +95,8 @@ func (s *Store) CreateTable(ctx context.Context) error {
 	return errorf("create table %s: %w", s.table, err)
 }
 
-// tableExists reports whether the table exists, resolving an unqualified
-// name through the search_path as every statement of the store does.
+// tableExists resolves an unqualified name through the search_path, as
+// every statement of the store does.
 func (s *Store) tableExists(ctx context.Context) (bool, error) {
 	var exists bool
 	err := s.pool.QueryRow(ctx, s.sql.exists, execMode, s.table).Scan(&exists)
