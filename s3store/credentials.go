@@ -8,18 +8,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
-// errNoCredentials is what a store opened by URL says when the AWS chain
-// found no credentials at all.
 const errNoCredentials = "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"
 
-// hintCredentials says what to do when the default credential chain has
-// nothing to offer. With no keys in the environment, no profile and no web
-// identity, the chain's last resort is the EC2 instance role, and outside
-// EC2 its failure ("no EC2 IMDS role found, ... GetMetadata ...") does not
-// tell the user which variables to set. The chain's error stays wrapped.
-//
-// The hint applies only to that last resort: a profile or a role that
-// was found but failed keeps its own message.
+// hintCredentials puts errNoCredentials before the error of a chain that
+// had nothing to offer but the EC2 instance role, whose failure outside
+// EC2 ("no EC2 IMDS role found, ... GetMetadata ...") does not say which
+// variables to set. A profile or a role that was found but failed keeps
+// its own message.
 type hintCredentials struct {
 	aws.CredentialsProvider
 }
@@ -42,7 +37,7 @@ func (h hintCredentials) ProviderSources() []aws.CredentialSource {
 }
 
 // withCredentialsHint wraps p in hintCredentials when the chain fell back
-// to the instance role alone, that is when nothing else was configured.
+// to the instance role alone.
 func withCredentialsHint(p aws.CredentialsProvider) aws.CredentialsProvider {
 	s, ok := p.(aws.CredentialProviderSource)
 	if !ok || !slices.Equal(s.ProviderSources(), []aws.CredentialSource{aws.CredentialSourceIMDS}) {

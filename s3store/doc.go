@@ -4,29 +4,26 @@
 //
 // Use it where the engine runs without a durable local disk, such as
 // serverless functions and containers scaled to several replicas, so that
-// every instance reads the artifacts the others rendered. Each Read is one
-// GetObject, each Write one PutObject and each Delete one DeleteObject:
-// nothing is cached, and no HeadObject precedes a read.
+// every instance reads the artifacts the others rendered. Nothing is
+// cached, and no HeadObject precedes a read.
 //
 // # Keys and prefix
 //
 // A name is stored under the key Options.Prefix + name, unchanged: the
 // name "static/index.html" with the prefix "site/" is the object
 // "site/static/index.html", which other tools (a CDN in front of the
-// bucket, aws s3 sync) see under that key. The prefix follows
-// store.ValidatePrefix, so no name can leave its prefix: names have no "."
-// or ".." segments, no empty segments and no leading '/'. S3 keys are at
-// most 1024 bytes, which is why store.MaxPrefixLen plus store.MaxNameLen is
-// 1024: every valid name fits under every valid prefix.
+// bucket, aws s3 sync) see under that key. Every valid name fits under
+// every valid prefix in S3's 1024-byte keys (see store.MaxNameLen), and
+// none can leave its prefix.
 //
 // # S3-compatible servers
 //
 // Point the client at the server with BaseEndpoint, use path-style
-// addressing (a bucket as the first path segment rather than a subdomain,
-// which loopback addresses and most self-hosted servers need), and ask for
-// checksums only where an operation requires them. Since early 2025 the SDK
-// sends CRC checksums with every upload and validates those of downloads by
-// default; several S3-compatible servers reject or mishandle them.
+// addressing (the bucket as the first path segment, which loopback
+// addresses and most self-hosted servers need), and ask for checksums only
+// where an operation requires them: since early 2025 the SDK sends CRC
+// checksums with every upload and validates those of downloads by default,
+// which several S3-compatible servers reject or mishandle.
 //
 //	client := s3.New(s3.Options{
 //		Region:                     "us-east-1",
@@ -37,14 +34,11 @@
 //		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 //	})
 //
-// The package is tested against MinIO and versitygw. Servers that keep keys
-// as paths on a file system may be unable to hold both "a" and "a/b":
-// versitygw's posix backend refuses the second with 409 ObjectParentIsFile
-// or 409 ExistingObjectIsDirectory, which Write reports as
-// store.ErrConflict (the first value stays readable); older MinIO releases
-// in FS mode answered XMinioParentIsObject or
-// XMinioObjectExistsAsDirectory, mapped the same way. Current MinIO and AWS
-// hold both names.
+// The package is tested against MinIO and versitygw. Current MinIO and AWS
+// hold both "a" and "a/b". Servers that keep keys as paths on a file
+// system may not: versitygw's posix backend, and MinIO releases in FS
+// mode, refuse the second name, which Write reports as store.ErrConflict,
+// the first value staying readable.
 //
 // # Permissions
 //
@@ -63,21 +57,19 @@
 // id, and for nothing else: 404 NoSuchBucket, 403 AccessDenied,
 // SignatureDoesNotMatch, InvalidAccessKeyId, versitygw's 404
 // XAdminUserNotFound (an unknown access key), network failures and
-// timeouts are all failures an engine must not take for a page not
-// rendered yet. Delete treats a missing key, by the same rule, as success.
+// timeouts are failures. Delete treats a missing key, by the same rule, as
+// success.
 //
-// The request id matters because the SDK invents the code "NotFound" for
-// any 404 whose body is not an S3 error: an HTML page, Go's "404 page not
-// found", an empty or a JSON body. That is what a wrong endpoint answers (a
-// web server, a proxy path that leads nowhere), and it must not make every
-// Read report a missing page and every Delete succeed. S3 and the
-// S3-compatible servers tested send a request id (the x-amz-request-id
-// header) with every answer, HEAD 404s included; a plain web server does
-// not, so its 404 is a failure like any other.
+// The request id matters because the SDK invents "NotFound" for any 404
+// whose body is not an S3 error (an HTML page, an empty or a JSON body),
+// which is what a wrong endpoint or a proxy path that leads nowhere
+// answers: without it, every Read would report a missing page and every
+// Delete succeed. S3 and the servers tested send x-amz-request-id with
+// every answer, HEAD 404s included; a plain web server does not.
 //
-// Errors wrap the SDK's, so errors.As reaches smithy.APIError (the S3
-// error code), *smithyhttp.ResponseError (the HTTP status) and the SDK's
-// types such as *types.NoSuchKey:
+// errors.As reaches smithy.APIError (the S3 error code),
+// *smithyhttp.ResponseError (the HTTP status) and the SDK's types such as
+// *types.NoSuchKey:
 //
 //	var apiErr smithy.APIError
 //	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "NoSuchBucket" { ... }
@@ -110,24 +102,13 @@
 // the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared
 // config and credentials files (AWS_PROFILE), web identity, container and
 // instance roles. A URL that carries credentials is refused, so none end up
-// in logs or configuration files. When the chain finds nothing, neither
-// keys nor a profile, operations fail with an error that says "no AWS
-// credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
-// AWS_PROFILE", the chain's own error wrapped after it. Opening does not
-// look for credentials or contact any server: that happens on the first
-// operation. Outside EC2, set AWS_EC2_METADATA_DISABLED=true so that the
-// chain does not spend time looking for an instance role.
-//
-// The SDK's log output, such as its warning when it falls back to IMDSv1,
-// is discarded: everything that matters comes back as an error.
-//
-// # Close
-//
-// A store opened by URL owns the HTTP client it built, with the settings
-// the AWS configuration gives the transport (AWS_CA_BUNDLE, for one). Close
-// closes its idle keep-alive connections, each a socket and two goroutines,
-// which would otherwise stay until the transport's 90-second idle timeout.
-// Connections the credential providers made (instance metadata, STS) are
-// theirs and time out by themselves. A Store built with New owns nothing:
-// its Close never touches the caller's client.
+// in logs or configuration files. When the chain finds nothing, operations
+// fail with an error that says "no AWS credentials found: set
+// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", the chain's
+// own error wrapped after it; the chain runs at the first operation, not
+// in Open. Outside EC2, set
+// AWS_EC2_METADATA_DISABLED=true so that the chain does not spend time
+// looking for an instance role. The SDK's log output, such as its warning
+// when it falls back to IMDSv1, is discarded: everything that matters
+// comes back as an error.
 package s3store

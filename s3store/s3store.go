@@ -18,24 +18,20 @@ import (
 // Options configure a Store. The zero value is a store without a key
 // prefix: names are the object keys.
 type Options struct {
-	// Prefix is prepended to every name to form the object key, so several
-	// stores can share a bucket. It is empty (names are keys) or follows
-	// store.ValidatePrefix: at most store.MaxPrefixLen bytes, ending with
-	// '/' (such as "site/" or "sites/blog/") or ':'.
+	// Prefix is prepended to every name to form the object key, so that
+	// several stores share a bucket. It follows store.ValidatePrefix, such
+	// as "site/" or "sites/blog/".
 	Prefix string
 }
 
 // Store is a store.MutableStore and store.Deleter that keeps each name as
-// one S3 object. It is safe for concurrent use. Build it with New, or open
-// it by URL with store.Open.
+// one S3 object. It is safe for concurrent use.
 type Store struct {
 	client *s3.Client
 	bucket string
 	prefix string
 
-	// transport is the HTTP transport of a store opened by URL, which
-	// built it; nil for a store from New, whose client is the caller's.
-	transport *http.Transport
+	transport *http.Transport // of a store opened by URL; nil from New
 }
 
 var (
@@ -44,14 +40,9 @@ var (
 	_ io.Closer          = (*Store)(nil)
 )
 
-// New returns a Store that keeps its names in bucket through client. The
-// bucket must exist: the store never creates it.
-// The client belongs to the caller: the Store only uses it. For an
-// S3-compatible server, configure the client as the package documentation
-// shows.
-//
-// New does not contact the server; a missing bucket or wrong credentials
-// show up as errors from the first operation.
+// New returns a Store that keeps its names in bucket, which must exist,
+// through the caller's client. For an S3-compatible server, configure the
+// client as the package documentation shows.
 func New(client *s3.Client, bucket string, opts Options) (*Store, error) {
 	if client == nil {
 		return nil, errors.New("s3store: New needs an *s3.Client, got nil")
@@ -65,8 +56,6 @@ func New(client *s3.Client, bucket string, opts Options) (*Store, error) {
 	return &Store{client: client, bucket: bucket, prefix: opts.Prefix}, nil
 }
 
-// validatePrefix applies store.ValidatePrefix, the rule every prefixed
-// adapter shares; it keeps prefix+name within S3's 1024-byte keys.
 func validatePrefix(prefix string) error {
 	if err := store.ValidatePrefix(prefix); err != nil {
 		return fmt.Errorf("s3store: Options.Prefix: %w", err)
@@ -74,15 +63,19 @@ func validatePrefix(prefix string) error {
 	return nil
 }
 
-// Close releases what the store owns. A store opened by URL owns its HTTP
-// client: Close closes its idle keep-alive connections, each a socket and
-// two goroutines that would otherwise linger until the transport's idle
-// timeout (90 seconds). A store built with New owns nothing, and Close
-// leaves the caller's client alone.
+// Close releases what the store owns. A store opened by URL owns the HTTP
+// client it built, with the transport settings of the AWS configuration
+// (AWS_CA_BUNDLE, for one): Close closes its idle keep-alive connections,
+// each a socket and two goroutines that would otherwise linger until the
+// transport's 90-second idle timeout. Connections the credential providers
+// made (instance metadata, STS) are theirs and time out by themselves. A
+// store built with New owns nothing, and Close leaves the caller's client
+// alone.
 //
-// Close always returns nil, and calling it again is harmless. The store
-// keeps working after Close, on new connections, so a request still in
-// flight completes; call Close once the store is no longer used.
+// Close always returns nil, and calling it again is harmless. Unlike what
+// store.Store describes, the store keeps working after Close, on new
+// connections, so a request still in flight completes; call Close once the
+// store is no longer used.
 func (s *Store) Close() error {
 	if s.transport != nil {
 		s.transport.CloseIdleConnections()
@@ -94,9 +87,7 @@ func (s *Store) Close() error {
 func (s *Store) Bucket() string { return s.bucket }
 
 // key runs the checks every operation starts with and returns the object
-// key for name. No valid name under a valid prefix exceeds S3's 1024-byte
-// key limit (store.MaxPrefixLen + store.MaxNameLen), so no server-specific
-// length check is needed here.
+// key for name. It needs no length check: see store.MaxPrefixLen.
 func (s *Store) key(ctx context.Context, op, name string) (string, error) {
 	if err := store.Check(ctx, op, name); err != nil {
 		return "", err
@@ -104,9 +95,8 @@ func (s *Store) key(ctx context.Context, op, name string) (string, error) {
 	return s.prefix + name, nil
 }
 
-// Read returns the content of name with one GetObject request. A missing
-// object gives an error matching store.ErrNotFound; see the package
-// documentation for the conditions that count as missing.
+// Read returns the content of name with one GetObject request. What counts
+// as missing is under "Errors" in the package documentation.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	key, err := s.key(ctx, store.OpRead, name)
 	if err != nil {
@@ -133,19 +123,17 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	return content, nil
 }
 
-// Write stores content under name with one PutObject request. The body is
-// a strings.Reader over content, with the length set: the content is not
-// copied, and the body is seekable, which the SDK needs to hash it for the
-// signature over plain HTTP and to rewind it for a retry.
-//
-// On a server that keeps keys as paths (versitygw's posix backend), writing
-// "a" where "a/b" exists, or "a/b" where "a" exists, fails with an error
-// matching store.ErrConflict and leaves the existing object as it was.
+// Write stores content under name with one PutObject request. On a server
+// that keeps keys as paths it may fail with store.ErrConflict; see
+// "S3-compatible servers".
 func (s *Store) Write(ctx context.Context, name, content string) error {
 	key, err := s.key(ctx, store.OpWrite, name)
 	if err != nil {
 		return err
 	}
+	// A strings.Reader does not copy content, and it is seekable, which the
+	// SDK needs to hash the body for the signature over plain HTTP and to
+	// rewind it for a retry.
 	_, err = s.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket:        aws.String(s.bucket),
 		Key:           aws.String(key),
@@ -159,10 +147,8 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 }
 
 // Delete removes name with one DeleteObject request. Deleting a missing
-// name is not an error: S3 answers success for it, and a server that
-// reports the key as missing instead is treated the same, by the rule Read
-// uses (see Errors in the package documentation): a 404 from something that
-// is not an S3 server is a failure, not a deleted name.
+// name is not an error: S3 answers success, and a server that reports the
+// key as missing instead is judged by Read's rule.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	key, err := s.key(ctx, store.OpDelete, name)
 	if err != nil {

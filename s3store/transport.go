@@ -8,18 +8,16 @@ import (
 )
 
 // newHTTPClient returns the HTTP client of a store opened by URL and the
-// transport under it, which the store's Close releases. base is the client
-// config.LoadDefaultConfig prepared, an awshttp.BuildableClient that
-// carries what the AWS configuration asks of the transport, such as the
-// certificates of AWS_CA_BUNDLE.
+// transport under it, which the store's Close releases. base is the
+// awshttp.BuildableClient config.LoadDefaultConfig prepared from the AWS
+// configuration.
 //
-// The BuildableClient itself cannot be the store's: the SDK copies it,
-// transport included, each time it adjusts an option, and the copy it
-// finally sends requests through is out of reach, so its idle connections
-// (a socket and two goroutines each) could only time out. This client
-// starts from a copy of base's transport (GetTransport returns one) and
-// follows redirects as the SDK's does. S3 has no default read timeout in
-// the SDK, so none is lost.
+// base itself cannot be the store's: the SDK copies it, transport
+// included, each time it adjusts an option, and the copy it finally sends
+// requests through is out of reach, so its idle connections could only
+// time out. This client starts from a copy of base's transport
+// (GetTransport returns one) and follows redirects as the SDK's does. S3
+// has no default read timeout in the SDK, so none is lost.
 func newHTTPClient(base aws.HTTPClient) (*http.Client, *http.Transport) {
 	bc, ok := base.(*awshttp.BuildableClient)
 	if !ok {
