@@ -8,58 +8,37 @@
 //	if err != nil { ... }
 //	defer s.Close() // stops the subscription; the backend stays open
 //
-// A *Store is itself a store.MutableStore, store.Deleter and io.Closer and
-// passes the conformance suite: a missing name is store.ErrNotFound and
-// nothing else is, every error is a *store.Error.
+// A *Store is itself a store and passes the conformance suite.
 //
 // # Reads
 //
 // A hit makes no backend call and takes no global lock; a hit on a value
 // allocates nothing, a hit on a cached missing name allocates only its
-// *store.Error.
-// Misses of one name that arrive together make one backend Read
-// (single-flight); each waiting caller returns its own error, and a caller
-// whose context ends stops waiting without failing the others (the shared
-// Read runs without any caller's cancellation, bounded by FillTimeout).
+// *store.Error. Misses of one name that arrive together make one backend
+// Read; each waiting caller returns its own error, and a caller whose
+// context ends stops waiting without failing the others (see FillTimeout).
 // Errors are never cached. A missing name is cached only while an
 // Invalidator's subscription is live, since without one nothing would tell
 // this instance that the name was written elsewhere.
 //
 // # Writes
 //
-// Write and Delete go to the backend first. Only when the backend succeeded
-// does the local entry take the new value (or, for Delete, become
-// "missing"); when it failed, the entry is dropped. Then the Invalidator
-// publishes the name. Every change of a name bumps a generation counter
-// (one of 4096 stripes, chosen by a hash of the name) before and after its
-// backend call, and a fill or a local update is stored only when the
-// generation did not move in between: a Read miss that fetched the old
-// value while a Write or an invalidation arrived never lands after it, and
-// two overlapping Writes of one name leave no entry rather than maybe the
-// wrong one.
+// Write and Delete go to the backend first. When it succeeded, the local
+// entry takes the new value (or, for Delete, becomes "missing") and the
+// Invalidator publishes the name; when it failed, the entry is dropped. A
+// Read miss that fetched the old value while a Write or an invalidation
+// arrived never stores it afterwards, and two overlapping Writes of one
+// name leave no entry rather than maybe the wrong one.
 //
-// # Eviction
+// # Eviction and memory
 //
-// Entries live in an otter v2 cache bounded by weight: an entry weighs
-// len(name)+len(content)+EntryOverhead bytes and the total stays within
-// MaxBytes (default 64 MiB). otter was chosen over ristretto and
-// golang-lru because it bounds by weight deterministically (ristretto
-// admits probabilistically and may silently drop a Set; golang-lru counts
-// entries, not bytes), its frequency-aware policy keeps a higher hit ratio
-// than LRU on skewed web traffic and resists one-off scans (otter v1 used
-// S3-FIFO; v2, used here, uses adaptive W-TinyLFU, which matches or beats
-// it in otter's published hit-ratio traces), and its reads are lock-free
-// (striped read buffers, no global mutex), so hits scale with cores. Every
-// entry also expires MaxStale (default 5 s) after it was filled, which
-// bounds staleness in every mode.
-//
-// # Memory
-//
-// The weighted size stays within MaxBytes; memory in use is that plus the
-// cache's fixed structures, since EntryOverhead already counts each
-// entry's share (TestMemoryBound reads ten times MaxBytes of distinct
+// An entry weighs len(name)+len(content)+EntryOverhead bytes, and the total
+// stays within Options.MaxBytes; memory in use is that plus the cache's
+// fixed structures (TestMemoryBound reads ten times MaxBytes of distinct
 // values and checks both the weighted size and the heap). A value larger
-// than MaxBytes is read through and not kept.
+// than MaxBytes is read through and not kept. Every entry also expires
+// Options.MaxStale after it was filled, which bounds staleness in every
+// mode.
 //
 // # Coherence
 //
@@ -85,9 +64,7 @@
 // and resubscribed within 15 ms (Redis) or 85 ms (PostgreSQL).
 //
 // Messages are at most once: one lost without a disconnect (a Publish that
-// failed after the backend write succeeded, reported to Options.OnError)
-// leaves other instances stale for at most MaxStale. A's own cache always
-// holds A's last successful write. With StaleIfError, a value that can no
-// longer be served as a hit (subscription down, or its freshness passed)
-// is still served when the backend's Read fails, never beyond MaxStale.
+// failed after the backend write succeeded) leaves other instances stale
+// for at most MaxStale. A's own cache always holds A's last successful
+// write.
 package cachestore
