@@ -8,7 +8,8 @@ import (
 )
 
 // Store is a MutableStore that holds resources, such as the client an
-// adapter opened for a URL, until Close releases them. Open returns one.
+// adapter opened for a URL, until Close releases them. Open returns one,
+// for every adapter, a third party's included.
 //
 // Close is idempotent. Operations after Close fail with an error matching
 // fs.ErrClosed.

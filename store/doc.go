@@ -28,8 +28,8 @@
 // # Content
 //
 // Content is a string, not a []byte, for three reasons. Engines render text
-// (HTML, JSON, revalidation timestamps) and the Perseus trait this contract
-// follows takes and returns strings. A string is immutable, so a caching
+// (HTML, JSON, revalidation timestamps) and the Perseus trait takes and
+// returns strings. A string is immutable, so a caching
 // layer (see cachestore) can hand the same value to many goroutines without
 // copying it and without one caller's edit reaching another. And the
 // conversion costs nothing on the read path: adapters build the string over
@@ -59,18 +59,14 @@
 //	import _ "github.com/mutablestore/mutablestore/fsstore"
 //
 //	s, err := store.Open(ctx, "file:///var/lib/site/mutable")
-//
-// A store opened by URL owns the clients it created, and Open returns it as
-// a Store, which has Close, for every adapter, a third party's included:
-//
-//	s, err := store.Open(ctx, rawURL)
 //	if err != nil { ... }
 //	defer s.Close()
 //
-// Close is idempotent, and operations after it fail with an error matching
-// fs.ErrClosed. Open, like sql.Open, only checks the URL and builds the
+// The result is a Store: it owns the clients the adapter created for it,
+// until Close. Open, like sql.Open, only checks the URL and builds the
 // clients: a wrong address or password shows in the first operation. No
-// error from Open, or from a store it returned, contains the URL's password.
+// error from Open, or from a store it returned, contains the URL's
+// password.
 //
 // # Writing an adapter
 //

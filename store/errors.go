@@ -51,8 +51,8 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Check is the guard every adapter runs before it touches its backend: it
-// validates name and reports a context that is already done. It returns nil
-// or an *Error for op and name.
+// validates name and reports a context that is already done, as an *Error
+// for op and name.
 func Check(ctx context.Context, op, name string) error {
 	if err := ValidateName(name); err != nil {
 		return &Error{Op: op, Name: name, Err: err}
@@ -64,18 +64,16 @@ func Check(ctx context.Context, op, name string) error {
 }
 
 // NewError wraps err, the failure of op on name, for an adapter to return.
-// It returns nil when err is nil and returns err unchanged when it already
-// is an *Error for the same op and name.
+// It returns nil for a nil err, and err itself when it already is an *Error
+// for the same op and name.
 //
-// Drivers do not all report a cancelled context in a form that matches
-// context.Canceled; some return a bare I/O error from the interrupted
-// connection. When ctx is done and err does not already say so, NewError
-// adds ctx.Err() to the chain, so callers can tell cancellation from a
-// failing backend. A context whose deadline has passed counts as done even
-// before its timer has marked it so: a driver that sets socket deadlines
-// from the context (go-redis, pgx) can time out a hair earlier. A result
-// that matches ErrNotFound is left alone: the backend answered before the
-// context ended.
+// When ctx is done and err does not already say so, NewError adds ctx.Err()
+// to the chain: some drivers report a cancellation as a bare I/O error of
+// the interrupted connection, and callers must tell it from a failing
+// backend. A passed deadline counts even before the context's timer has
+// fired, since a driver that sets socket deadlines from the context
+// (go-redis, pgx) can time out a hair earlier. ErrNotFound is left alone:
+// the backend answered before the context ended.
 func NewError(ctx context.Context, op, name string, err error) error {
 	if err == nil {
 		return nil
@@ -90,8 +88,7 @@ func NewError(ctx context.Context, op, name string, err error) error {
 	return &Error{Op: op, Name: name, Err: err}
 }
 
-// contextErr is ctx.Err(), or context.DeadlineExceeded once the deadline
-// has passed even if the context's timer has not fired yet.
+// contextErr is ctx.Err(), or DeadlineExceeded once the deadline passed.
 func contextErr(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
