@@ -8,9 +8,8 @@
 // # URLs
 //
 // Importing the package registers the "mem" scheme: store.Open(ctx, "mem://")
-// returns a new, empty store each time. The URL takes no user, host, path,
-// query or fragment. The store is a *Store, an io.Closer like the stores of
-// every adapter; its Close does nothing.
+// returns a new, empty *Store each time. The URL takes no user, host, path,
+// query or fragment.
 package memstore
 
 import (
@@ -56,8 +55,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	return content, nil
 }
 
-// Write stores content under name. Go strings are immutable, so the store
-// keeps content itself without a copy.
+// Write stores content under name, without copying it.
 func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := store.Check(ctx, store.OpWrite, name); err != nil {
 		return err
@@ -79,10 +77,8 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-// Close does nothing and returns nil, however often it is called; the store
-// and its names stay usable. It is there so that every store opened with
-// store.Open is an io.Closer, whatever its scheme, and callers can close
-// the store they opened without knowing its adapter.
+// Close does nothing and returns nil, however often it is called. Unlike
+// what store.Store describes, the store and its names stay usable after it.
 func (s *Store) Close() error { return nil }
 
 // Len returns how many names the store holds.

@@ -27,10 +27,11 @@
 // With no provider configured (the global ones, still OpenTelemetry's
 // no-op defaults) or with a no-op provider, an operation costs no
 // allocation beyond the wrapped store's and no clock read: spans are not
-// started and nothing is measured until a global provider is set (the
-// wrapper follows it from then on). With real providers, the attribute
-// sets of the instruments are computed once, in New.
-// TestZeroAllocsWithoutProvider and BenchmarkOverhead prove it.
+// started and nothing is measured until a global provider is set, which
+// the wrapper follows from then on, as every tracer taken from the global
+// does. With real providers, the attribute sets of the instruments are
+// computed once, in New. TestZeroAllocsWithoutProvider and
+// BenchmarkOverhead prove it.
 package otelstore
 
 import (
@@ -71,10 +72,8 @@ const (
 
 // Options configure a Store.
 type Options struct {
-	// TracerProvider makes the spans; nil means the global one
-	// (otel.GetTracerProvider). A Store made while the global is still
-	// OpenTelemetry's default follows the first otel.SetTracerProvider, as
-	// every tracer taken from the global does.
+	// TracerProvider makes the spans; nil means the global one, which a
+	// Store follows once it is set (see "Cost").
 	TracerProvider trace.TracerProvider
 	// MeterProvider makes the instruments; nil means the global one,
 	// followed like TracerProvider.
