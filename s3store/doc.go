@@ -85,9 +85,8 @@
 //	s3://BUCKET/PREFIX?region=REGION&endpoint=URL&use_path_style=true
 //
 // The host is the bucket and the path, if any, the prefix: "s3://b/site"
-// and "s3://b/site/" both mean the prefix "site/". The query parameters are
-// all optional; any other parameter is an error, prefix included (the
-// prefix is the path).
+// and "s3://b/site/" both mean the prefix "site/". These optional
+// parameters are the only ones accepted:
 //
 //   - region: the signing region. Without it, the AWS configuration decides
 //     (AWS_REGION, the shared config file); with an endpoint and no region
@@ -98,17 +97,15 @@
 //   - use_path_style: true for path-style addressing; false by default, as
 //     in the SDK.
 //
-// Credentials come from the usual AWS chain (config.LoadDefaultConfig):
-// the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the shared
-// config and credentials files (AWS_PROFILE), web identity, container and
-// instance roles. A URL that carries credentials is refused, so none end up
-// in logs or configuration files. When the chain finds nothing, operations
-// fail with an error that says "no AWS credentials found: set
+// Credentials come from the usual AWS chain (config.LoadDefaultConfig),
+// at the first operation: the environment (AWS_ACCESS_KEY_ID,
+// AWS_SECRET_ACCESS_KEY), the shared files (AWS_PROFILE), web identity,
+// container and instance roles. A URL that carries credentials is refused,
+// so none end up in logs or configuration files. When the chain finds
+// nothing, operations fail with "no AWS credentials found: set
 // AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", the chain's
-// own error wrapped after it; the chain runs at the first operation, not
-// in Open. Outside EC2, set
-// AWS_EC2_METADATA_DISABLED=true so that the chain does not spend time
-// looking for an instance role. The SDK's log output, such as its warning
-// when it falls back to IMDSv1, is discarded: everything that matters
-// comes back as an error.
+// error wrapped after it. Outside EC2, set AWS_EC2_METADATA_DISABLED=true
+// so that the chain spends no time looking for an instance role. The SDK's
+// log output (such as its IMDSv1 fallback warning) is discarded: what
+// matters comes back as an error.
 package s3store
