@@ -66,7 +66,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	return nil
 }
 
-// Delete removes name. Deleting a missing name is not an error.
+// Delete removes name.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := store.Check(ctx, store.OpDelete, name); err != nil {
 		return err

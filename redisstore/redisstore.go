@@ -135,8 +135,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	return nil
 }
 
-// Delete removes name with one DEL. Deleting a missing name is not an
-// error.
+// Delete removes name with one DEL.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := s.check(ctx, store.OpDelete, name); err != nil {
 		return err
