@@ -59,9 +59,9 @@
 // still run in the pool's mode, and pgx's default one names prepared
 // statements per connection, which fails there with 42P05 "already exists"
 // or 26000 "does not exist": set default_query_exec_mode=exec (or
-// cache_describe, or simple_protocol) in the URL for them. PgBouncer refuses run-time parameters in the URL, such
-// as search_path, unless its ignore_startup_parameters lists them; name the
-// schema in table= instead.
+// cache_describe, or simple_protocol) in the URL for them. PgBouncer
+// refuses run-time parameters in the URL, such as search_path, unless its
+// ignore_startup_parameters lists them; name the schema in table= instead.
 //
 // # Permissions
 //
@@ -99,13 +99,16 @@
 // two of the store's own, removed before the URL reaches pgx:
 //
 //   - table: Options.Table (default mutable_store);
-//   - create_table: false opens the store without calling CreateTable (default true).
+//   - create_table: false opens the store without calling CreateTable
+//     (default true).
+//
+// For example:
+//
+//	postgres://app:secret@db.internal:5432/site?sslmode=verify-full&table=site.mutable_store&create_table=false
 //
 // Open refuses a URL that it could only read by guessing: a parameter given
 // twice (the store's or pgx's), an empty table= or create_table=, and a
 // #fragment. For a URL that pgx cannot parse, Open gives pgx's reason (such
 // as "failed to configure TLS (sslmode is invalid)") but not the connection
-// string, which pgx's own message quotes. For example:
-//
-//	postgres://app:secret@db.internal:5432/site?sslmode=verify-full&table=site.mutable_store&create_table=false
+// string, which pgx's own message quotes.
 package pgstore
