@@ -53,9 +53,9 @@
 // replica it counts, up to WaitTimeout, and fails while too few are
 // connected (just after a failover, before the old master has resynced).
 // WAIT is no full guarantee either: a replica that acknowledged may not be
-// the one promoted, and the master and its replicas can fail together. Also set min-replicas-to-write and
-// min-replicas-max-lag on the server, so that an isolated master refuses
-// writes a failover would discard.
+// the one promoted, and the master and its replicas can fail together.
+// Also set min-replicas-to-write and min-replicas-max-lag on the server,
+// so that an isolated master refuses writes a failover would discard.
 //
 // # Errors
 //
