@@ -74,10 +74,10 @@ type Store struct {
 	// otter was chosen over ristretto and golang-lru because it bounds by
 	// weight deterministically (ristretto admits probabilistically and may
 	// silently drop a Set; golang-lru counts entries, not bytes), its
-	// frequency-aware policy keeps a higher hit ratio than LRU on skewed
-	// web traffic and resists one-off scans (v2's adaptive W-TinyLFU
-	// matches or beats v1's S3-FIFO in otter's published hit-ratio
-	// traces), and its reads are lock-free, so hits scale with cores.
+	// policy keeps a higher hit ratio than LRU on skewed web traffic (v2's
+	// W-TinyLFU matches or beats v1's S3-FIFO in otter's published
+	// hit-ratio traces), and its reads are lock-free (striped read
+	// buffers, no global mutex), so hits scale with cores.
 	cache    *otter.Cache[string, entry]
 	maxStale time.Duration
 	fresh    time.Duration // how long an entry is a hit
