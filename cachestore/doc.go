@@ -35,10 +35,10 @@
 // Entries live in an otter v2 cache, whose adaptive W-TinyLFU policy
 // evicts by frequency and resists one-off scans. An entry weighs
 // len(name)+len(content)+EntryOverhead bytes, and the total stays within
-// Options.MaxBytes; memory in use is that plus the cache's
-// fixed structures (TestMemoryBound reads ten times MaxBytes of distinct
-// values and checks both the weighted size and the heap). A value larger
-// than MaxBytes is read through and not kept. Every entry also expires
+// Options.MaxBytes; memory in use is that plus the cache's fixed
+// structures (TestMemoryBound reads ten times MaxBytes of distinct values
+// and checks both the weighted size and the heap). A value larger than
+// MaxBytes is read through and not kept. Every entry also expires
 // Options.MaxStale after it was filled, which bounds staleness in every
 // mode.
 //
