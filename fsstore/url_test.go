@@ -5,10 +5,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mutablestore/mutablestore/fsstore"
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -47,18 +49,35 @@ func TestOpenURL(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	for _, bad := range []string{
-		"file:", "file://", "file://otherhost/x", "file:///x?sync=maybe", "file:///x?mode=fast",
-		"file://user@localhost/x", "file:///x#frag",
-		"file:///x?sync=true&sync=false", "file:///x?sync=false&sync=false", "file:///x?sync=%zz",
+	for _, tc := range []struct {
+		url  string
+		is   error  // nil: no error value to match
+		want string // a piece of the message after "store.Open: file URL: "
+	}{
+		{"file:", nil, "no directory: use file:///abs/dir or file:rel/dir"},
+		{"file://", nil, "no directory"},
+		{"file://otherhost/x", nil, `host "otherhost": only local directories`},
+		{"file:///x?sync=maybe", strconv.ErrSyntax, `parameter "sync": strconv.ParseBool: parsing "maybe": invalid syntax`},
+		{"file:///x?mode=fast", urlparam.ErrUnknown, `unknown parameter "mode" (recognized: sync)`},
+		{"file://user@localhost/x", nil, "takes no user name or password"},
+		{"file:///x#frag", urlparam.ErrFragment, "#fragment"},
+		{"file:///x?sync=true&sync=false", urlparam.ErrRepeated, `parameter "sync": given more than once`},
+		{"file:///x?sync=false&sync=false", urlparam.ErrRepeated, `parameter "sync": given more than once`},
+		{"file:///x?sync=%zz", urlparam.ErrEscape, `parameter "sync": invalid percent-encoding`},
+		{"file:///x?sync=", urlparam.ErrEmpty, `parameter "sync": empty value`},
+		{"file:rel%zz", nil, "the directory has an invalid percent-encoding"},
 	} {
-		if s, err := store.Open(t.Context(), bad); err == nil {
+		s, err := store.Open(t.Context(), tc.url)
+		if err == nil {
 			s.(io.Closer).Close()
-			t.Errorf("Open(%q) succeeded; want an error", bad)
-		} else if errors.Is(err, store.ErrNotFound) {
-			t.Errorf("Open(%q) = %v; must not be ErrNotFound", bad, err)
-		} else {
-			t.Logf("Open(%q): %v", bad, err)
+			t.Errorf("Open(%q) succeeded; want an error", tc.url)
+			continue
+		}
+		if errors.Is(err, store.ErrNotFound) || (tc.is != nil && !errors.Is(err, tc.is)) {
+			t.Errorf("Open(%q) = %v; want an error matching %v and not ErrNotFound", tc.url, err, tc.is)
+		}
+		if msg := err.Error(); !strings.HasPrefix(msg, "store.Open: file URL: ") || !strings.Contains(msg, tc.want) || strings.Contains(msg, "fsstore") {
+			t.Errorf("Open(%q) = %q; want \"store.Open: file URL: \" and %q, and no \"fsstore\" prefix", tc.url, msg, tc.want)
 		}
 	}
 }
@@ -72,8 +91,8 @@ func TestOpenURLRepeatedParam(t *testing.T) {
 		s.(io.Closer).Close()
 		t.Fatal("Open with sync given twice succeeded")
 	}
-	if want := `fsstore: file URL parameter "sync" given 2 times`; !strings.HasSuffix(err.Error(), want) {
-		t.Errorf("Open = %q; want it to end with %q", err, want)
+	if want := `store.Open: file URL: parameter "sync": given more than once`; err.Error() != want {
+		t.Errorf("Open = %q; want %q", err, want)
 	}
 	if _, err := os.Stat(filepath.FromSlash(dir)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the rejected URL created the directory (%v)", err)

@@ -47,7 +47,7 @@ func Example_openURL() {
 	fmt.Println(err)
 	// Output:
 	// *memstore.Store
-	// open mem store: memstore: URL takes no user, host, path, query or fragment: use mem://
+	// store.Open: mem URL: takes no user, host, path, query or fragment: use mem://
 }
 
 func ExampleStore_Delete() {

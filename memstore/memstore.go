@@ -14,7 +14,7 @@ package memstore
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
 	"net/url"
 	"sync"
@@ -94,7 +94,7 @@ func init() {
 
 func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	if u.Host != "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.Opaque != "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("memstore: URL takes no user, host, path, query or fragment: use mem://")
+		return nil, errors.New("takes no user, host, path, query or fragment: use mem://")
 	}
 	return New(), nil
 }

@@ -52,8 +52,19 @@ func Schemes() []string {
 
 // Open opens the store that rawURL names, using the adapter registered for
 // its scheme. The adapter's package must be imported, usually for its side
-// effect alone. A URL may carry credentials, so errors from Open never
-// repeat it whole: they name the scheme.
+// effect alone.
+//
+// Every error from Open starts with "store.Open: "; an adapter's error
+// follows "store.Open: SCHEME URL: ", as in
+//
+//	store.Open: redis URL: parameter "dial_timeout": time: invalid duration "x"
+//
+// A URL may carry credentials, so Open never repeats it whole, and it
+// removes the URL's secrets from an adapter's error: the password of the
+// user info, and the value of every query parameter whose name holds
+// "password", "secret" or "token" in any case, such as PostgreSQL's
+// password and sslpassword or a Redis Sentinel URL's master password. The
+// adapter's error stays reachable with errors.Is and errors.As.
 //
 // The store owns the clients the adapter built for it: Close it when done.
 // An adapter's store that has no Close method of its own gets one that
@@ -69,25 +80,25 @@ func Open(ctx context.Context, rawURL string) (Store, error) {
 		// rest of the password in the query, "redis://:1234#pw@host" dials
 		// localhost:1234. Refuse it without quoting it: a driver would echo
 		// that path, query or fragment, or dial a wrong host.
-		return nil, fmt.Errorf("cannot parse store URL: it has an '@' after the host (percent-encode '/', '?', '#', '@' and ':' in the user name and password, and '@' elsewhere as %%40)")
+		return nil, fmt.Errorf("store.Open: cannot parse store URL: it has an '@' after the host (percent-encode '/', '?', '#', '@' and ':' in the user name and password, and '@' elsewhere as %%40)")
 	}
 	if u.Scheme == "" {
-		return nil, fmt.Errorf("store URL has no scheme (such as file: or redis:); registered schemes: %s", strings.Join(Schemes(), ", "))
+		return nil, fmt.Errorf("store.Open: store URL has no scheme (such as file: or redis:); registered schemes: %s", strings.Join(Schemes(), ", "))
 	}
 	scheme := strings.ToLower(u.Scheme)
 	openersMu.RLock()
 	open := openers[scheme]
 	openersMu.RUnlock()
 	if open == nil {
-		return nil, fmt.Errorf("no store adapter registered for URL scheme %q (forgotten import?); registered schemes: %s",
+		return nil, fmt.Errorf("store.Open: no store adapter registered for URL scheme %q (forgotten import?); registered schemes: %s",
 			scheme, strings.Join(Schemes(), ", "))
 	}
 	s, err := open(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("open %s store: %w", scheme, redactPassword(err, u))
+		return nil, fmt.Errorf("store.Open: %s URL: %w", scheme, redact(err, u))
 	}
 	if s == nil {
-		return nil, fmt.Errorf("open %s store: the adapter returned no store and no error", scheme)
+		return nil, fmt.Errorf("store.Open: %s URL: the adapter returned no store and no error", scheme)
 	}
 	return withClose(s), nil
 }
@@ -115,24 +126,48 @@ func parseError(err error) error {
 	if i := strings.IndexAny(reason, "\"`'"); i >= 0 {
 		reason = strings.TrimSpace(reason[:i])
 	}
-	return fmt.Errorf("cannot parse store URL: %s (percent-encode special characters in the user name and password)", reason)
+	return fmt.Errorf("store.Open: cannot parse store URL: %s (percent-encode special characters in the user name and password)", reason)
 }
 
-// redactPassword keeps the URL's password out of an opener's error, whose
-// driver may have echoed the URL, while the cause stays reachable with
-// errors.Is and errors.As.
-func redactPassword(err error, u *url.URL) error {
-	password, ok := u.User.Password()
-	if !ok || password == "" {
-		return err
+// secretParam reports whether Open treats a query parameter as a secret.
+// A rule on the name rather than a list from each adapter also covers the
+// parameters a driver adds later, and a credential put in a parameter no
+// adapter takes.
+func secretParam(name string) bool {
+	name = strings.ToLower(name)
+	return strings.Contains(name, "password") || strings.Contains(name, "secret") || strings.Contains(name, "token")
+}
+
+// redact keeps the URL's secrets out of an opener's error, whose driver may
+// have echoed the URL, while the cause stays reachable with errors.Is and
+// errors.As.
+func redact(err error, u *url.URL) error {
+	var secrets []string
+	if password, ok := u.User.Password(); ok {
+		// As u.String() escapes userinfo, besides the forms below.
+		secrets = append(secrets, password, strings.TrimPrefix(url.UserPassword("", password).String(), ":"))
+	}
+	for pair := range strings.SplitSeq(u.RawQuery, "&") {
+		rawName, rawValue, _ := strings.Cut(pair, "=")
+		if name, err := url.QueryUnescape(rawName); err != nil || !secretParam(name) {
+			continue
+		}
+		secrets = append(secrets, rawValue)
+		if v, err := url.QueryUnescape(rawValue); err == nil {
+			secrets = append(secrets, v)
+		}
 	}
 	msg := err.Error()
 	redacted := msg
-	// The forms a driver may print: as given, as u.String() escapes
-	// userinfo, and as the other URL escapes do.
-	inURL := strings.TrimPrefix(url.UserPassword("", password).String(), ":")
-	for _, form := range []string{password, inURL, url.QueryEscape(password), url.PathEscape(password)} {
-		redacted = strings.ReplaceAll(redacted, form, "xxxxx")
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		// The forms a driver may print: as given, and as the URL
+		// escapes do.
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			redacted = strings.ReplaceAll(redacted, form, "xxxxx")
+		}
 	}
 	if redacted == msg {
 		return err

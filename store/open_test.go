@@ -127,6 +127,9 @@ func TestOpenErrors(t *testing.T) {
 			continue
 		}
 		msg := err.Error()
+		if !strings.HasPrefix(msg, "store.Open: ") {
+			t.Errorf("Open(%q) error %q; want it to start with \"store.Open: \"", tt.url, msg)
+		}
 		for _, part := range tt.want {
 			if !strings.Contains(msg, part) {
 				t.Errorf("Open(%q) error %q does not contain %q", tt.url, msg, part)
@@ -149,7 +152,7 @@ func TestOpenWrapsOpenerError(t *testing.T) {
 	if s != nil || !errors.Is(err, cause) {
 		t.Fatalf("Open = %v, %v; want nil and an error wrapping the opener's", s, err)
 	}
-	if want := "open " + scheme + " store: connection refused"; err.Error() != want {
+	if want := "store.Open: " + scheme + " URL: connection refused"; err.Error() != want {
 		t.Errorf("Open error = %q; want %q", err.Error(), want)
 	}
 }
@@ -193,6 +196,50 @@ func TestOpenRedactionKeepsCause(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("Open error %q contains the password", err)
+	}
+}
+
+// TestOpenRedactsSecretParams: the values of the query parameters whose
+// names say they are secret go from an opener's error, in every form a
+// driver may print them, and the opener's error stays reachable.
+func TestOpenRedactsSecretParams(t *testing.T) {
+	scheme := uniqueScheme("echoquery")
+	var cause error
+	Register(scheme, func(_ context.Context, u *url.URL) (MutableStore, error) {
+		q := u.Query()
+		cause = fmt.Errorf("bad %q %q %q %q in %s", q.Get("password"), q.Get("sslpassword"), q.Get("Secret_Key"), q.Get("auth_token"), u.RawQuery)
+		return nil, cause
+	})
+	for _, secret := range []string{"qu/ery-pw", "p@ss word+"} {
+		rawQuery := url.Values{"password": {secret}, "sslpassword": {secret + "2"}, "Secret_Key": {secret + "3"}, "auth_token": {secret + "4"}, "region": {"eu"}}.Encode()
+		_, err := Open(t.Context(), scheme+"://host/x?"+rawQuery)
+		if err == nil || !errors.Is(err, cause) {
+			t.Fatalf("Open = %v; want the opener's error", err)
+		}
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			if strings.Contains(err.Error(), form) {
+				t.Errorf("Open error %q contains a secret parameter's value (as %q)", err, form)
+			}
+		}
+		if !strings.Contains(err.Error(), "region=eu") || strings.Count(err.Error(), "xxxxx") < 8 {
+			t.Errorf("Open error %q; want every secret value replaced by xxxxx and the rest kept", err)
+		}
+	}
+	// A URL whose query does not parse still has its secret removed.
+	_, err := Open(t.Context(), scheme+"://host/x?password=s3cr3t&a=%zz")
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("Open with a bad escape elsewhere = %v; want the password parameter removed", err)
+	}
+}
+
+func TestOpenLeavesErrorsWithoutSecrets(t *testing.T) {
+	scheme := uniqueScheme("nosecret")
+	cause := errors.New("dial: refused")
+	Register(scheme, func(context.Context, *url.URL) (MutableStore, error) { return nil, cause })
+	_, err := Open(t.Context(), scheme+"://user:pw@h/?region=eu")
+	var re *redactedError
+	if !errors.Is(err, cause) || errors.As(err, &re) {
+		t.Errorf("Open = %#v; want the opener's error wrapped as it is, with nothing to redact", err)
 	}
 }
 
