@@ -88,6 +88,6 @@ func Example_openURLError() {
 	_, err = store.Open(context.Background(), "redis://:secret@127.0.0.1:6379/0?ttl=forever")
 	fmt.Println(err)
 	// Output:
-	// open redis store: redisstore: unknown URL query parameter "colour" (redisstore takes prefix, ttl, context_timeout_enabled, wait_replicas and wait_timeout; every other parameter goes to go-redis: redis: unexpected option: colour)
-	// open redis store: redisstore: URL parameter ttl="forever" is not a duration of zero or more, such as 24h or 90s
+	// store.Open: redis URL: unknown parameter "colour" (recognized: context_timeout_enabled, prefix, ttl, wait_replicas, wait_timeout; and those of go-redis)
+	// store.Open: redis URL: parameter "ttl": time: invalid duration "forever"
 }

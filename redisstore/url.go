@@ -7,38 +7,26 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/store"
 )
 
-// URL schemes registered with store.Register. The "+cluster" forms open a
-// *redis.ClusterClient with redis.ParseClusterURL, the "+sentinel" forms a
-// failover client with redis.ParseFailoverURL.
+// The URL schemes registered with store.Register. The "+cluster" forms
+// open a *redis.ClusterClient with redis.ParseClusterURL, the "+sentinel"
+// forms a failover client with redis.ParseFailoverURL.
 const (
-	SchemeRedis       = "redis"
-	SchemeRedisTLS    = "rediss"
-	SchemeCluster     = "redis+cluster"
-	SchemeClusterTLS  = "rediss+cluster"
-	SchemeSentinel    = "redis+sentinel"
-	SchemeSentinelTLS = "rediss+sentinel"
+	schemeRedis       = "redis"
+	schemeRedisTLS    = "rediss"
+	schemeCluster     = "redis+cluster"
+	schemeClusterTLS  = "rediss+cluster"
+	schemeSentinel    = "redis+sentinel"
+	schemeSentinelTLS = "rediss+sentinel"
 )
-
-// The query parameters the store takes for itself; go-redis gets the rest.
-const (
-	queryPrefix         = "prefix"
-	queryTTL            = "ttl"
-	queryContextTimeout = "context_timeout_enabled"
-	queryWaitReplicas   = "wait_replicas"
-	queryWaitTimeout    = "wait_timeout"
-)
-
-// ownParams lists the store's own parameters, for error messages.
-const ownParams = queryPrefix + ", " + queryTTL + ", " + queryContextTimeout + ", " + queryWaitReplicas + " and " + queryWaitTimeout
 
 // replicaReads are the cluster parameters that send reads to replicas,
 // where a name written a moment ago may not have arrived yet and would
@@ -48,8 +36,11 @@ var replicaReads = []string{"read_only", "route_by_latency", "route_randomly"}
 // sentinelReplicaReads are the same for a failover client.
 var sentinelReplicaReads = []string{"replica_only", "route_by_latency", "route_randomly"}
 
+// errReplicaReads is why the parameters above are refused.
+var errReplicaReads = errors.New("refused: it sends reads to replicas, where a name written a moment ago may still be missing and would read as not found; build the client yourself and use New to take that risk")
+
 func init() {
-	for _, scheme := range []string{SchemeRedis, SchemeRedisTLS, SchemeCluster, SchemeClusterTLS, SchemeSentinel, SchemeSentinelTLS} {
+	for _, scheme := range []string{schemeRedis, schemeRedisTLS, schemeCluster, schemeClusterTLS, schemeSentinel, schemeSentinelTLS} {
 		store.Register(scheme, openURL)
 	}
 }
@@ -64,53 +55,60 @@ type urlOptions struct {
 
 // openURL opens a store that owns a client built from u; see "URLs" in the
 // package documentation. It does not contact the server, as sql.Open does
-// not: a wrong address or password shows in the first operation.
+// not: a wrong address or password shows in the first operation. Its
+// errors say only what is wrong: store.Open names the scheme and removes
+// the password.
 func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
-	opts, rest, err := storeOptions(u)
+	q, err := urlparam.Parse(u, "addr") // a cluster's or sentinels' seeds
 	if err != nil {
 		return nil, err
 	}
+	opts, err := storeOptions(q)
+	if err != nil {
+		return nil, err
+	}
+	rest := *u
+	rest.RawQuery = q.Rest().Encode()
 	var client redis.UniversalClient
 	switch scheme := strings.ToLower(u.Scheme); scheme {
-	case SchemeRedis, SchemeRedisTLS:
+	case schemeRedis, schemeRedisTLS:
 		rest.Scheme = scheme
 		o, err := redis.ParseURL(rest.String())
 		if err != nil {
-			return nil, parseError(err, u)
+			return nil, parseError(err, q)
 		}
 		o.ContextTimeoutEnabled = opts.contextTimeout
 		o.DialerRetries = 1 // see boundedDialer
 		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
 		client = redis.NewClient(o)
-	case SchemeCluster, SchemeClusterTLS:
-		if err := clusterOnly(u, rest); err != nil {
+	case schemeCluster, schemeClusterTLS:
+		if err := clusterOnly(u, q); err != nil {
 			return nil, err
 		}
 		rest.Scheme = strings.TrimSuffix(scheme, "+cluster")
 		o, err := redis.ParseClusterURL(rest.String())
 		if err != nil {
-			return nil, parseError(err, u)
+			return nil, parseError(err, q)
 		}
 		o.ContextTimeoutEnabled = opts.contextTimeout
-		if !rest.Query().Has("dialer_retries") {
+		if !q.Has("dialer_retries") {
 			o.DialerRetries = 1
 		}
 		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
 		client = redis.NewClusterClient(o)
-	case SchemeSentinel, SchemeSentinelTLS:
-		q := rest.Query()
+	case schemeSentinel, schemeSentinelTLS:
 		for _, param := range sentinelReplicaReads {
 			if q.Has(param) {
-				return nil, fmt.Errorf("redisstore: %s URL parameter %q is refused: it sends reads to replicas, where a name written a moment ago may still be missing and would read as not found; build the client yourself and use New to take that risk", u.Scheme, param)
+				return nil, &urlparam.Error{Param: param, Err: errReplicaReads}
 			}
 		}
-		if q.Get("master_name") == "" {
-			return nil, fmt.Errorf("redisstore: %s URL needs master_name=, the name the sentinels monitor the master under", u.Scheme)
+		if !q.Has("master_name") {
+			return nil, errors.New("needs master_name=, the name the sentinels monitor the master under")
 		}
 		rest.Scheme = strings.TrimSuffix(scheme, "+sentinel")
 		o, err := redis.ParseFailoverURL(rest.String())
 		if err != nil {
-			return nil, parseError(err, u)
+			return nil, parseError(err, q)
 		}
 		o.ContextTimeoutEnabled = opts.contextTimeout
 		if !q.Has("dialer_retries") {
@@ -119,7 +117,7 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 		o.Dialer = boundedDialer(o.DialTimeout, o.TLSConfig)
 		client = redis.NewFailoverClient(o)
 	default:
-		return nil, fmt.Errorf("redisstore: unsupported URL scheme %q", u.Scheme)
+		return nil, fmt.Errorf("unsupported scheme %q", scheme)
 	}
 	s, err := New(client, opts.Options)
 	if err != nil {
@@ -133,16 +131,14 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 // clusterOnly refuses what a cluster URL may say but a cluster cannot do
 // safely: a database other than 0 (a cluster has only database 0, so
 // go-redis ignores the path and two stores meant to be apart would share
-// every key), and reads from replicas. rest is u without the store's own
-// parameters.
-func clusterOnly(u, rest *url.URL) error {
+// every key), and reads from replicas.
+func clusterOnly(u *url.URL, q *urlparam.Query) error {
 	if p := u.Path; p != "" && p != "/" && p != "/0" {
-		return fmt.Errorf("redisstore: %s URL path %q: a Redis Cluster has only database 0; give an empty path or /0, and keep stores apart with prefix=", u.Scheme, p)
+		return fmt.Errorf("path %q: a Redis Cluster has only database 0; give an empty path or /0, and keep stores apart with prefix=", p)
 	}
-	q := rest.Query()
 	for _, param := range replicaReads {
 		if q.Has(param) {
-			return fmt.Errorf("redisstore: %s URL parameter %q is refused: it sends reads to replicas, where a name written a moment ago may still be missing and would read as not found; build the client yourself and use New to take that risk", u.Scheme, param)
+			return &urlparam.Error{Param: param, Err: errReplicaReads}
 		}
 	}
 	return nil
@@ -168,62 +164,30 @@ func boundedDialer(timeout time.Duration, cfg *tls.Config) func(context.Context,
 	return td.DialContext
 }
 
-// storeOptions takes this package's own query parameters out of u. It
-// returns the options they give and a copy of u without them, for go-redis
-// to parse and to reject any parameter neither of us knows.
-func storeOptions(u *url.URL) (urlOptions, *url.URL, error) {
-	opts := urlOptions{contextTimeout: true}
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return opts, nil, fmt.Errorf("redisstore: invalid URL query: %v", redact(err, u))
+// storeOptions reads the store's own query parameters; go-redis gets the
+// rest, and refuses any that neither of us knows.
+func storeOptions(q *urlparam.Query) (urlOptions, error) {
+	var opts urlOptions
+	var err error
+	if prefix, ok := q.String("prefix"); ok {
+		if err := store.ValidatePrefix(prefix); err != nil {
+			return opts, &urlparam.Error{Param: "prefix", Err: err}
+		}
+		opts.Prefix = prefix
 	}
-	for _, param := range []string{queryPrefix, queryTTL, queryContextTimeout, queryWaitReplicas, queryWaitTimeout} {
-		vs, ok := q[param]
-		if !ok {
-			continue
-		}
-		if len(vs) > 1 {
-			return opts, nil, fmt.Errorf("redisstore: URL parameter %q given %d times", param, len(vs))
-		}
-		delete(q, param)
-		switch v := vs[0]; param {
-		case queryPrefix:
-			if err := store.ValidatePrefix(v); err != nil {
-				return opts, nil, fmt.Errorf("redisstore: URL parameter prefix: %w", err)
-			}
-			opts.Prefix = v
-		case queryTTL:
-			if v == "" {
-				break
-			}
-			d, err := time.ParseDuration(v)
-			if err != nil || d < 0 {
-				return opts, nil, fmt.Errorf("redisstore: URL parameter ttl=%q is not a duration of zero or more, such as 24h or 90s", v)
-			}
-			opts.TTL = d
-		case queryContextTimeout:
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return opts, nil, fmt.Errorf("redisstore: URL parameter context_timeout_enabled=%q is not true or false", v)
-			}
-			opts.contextTimeout = b
-		case queryWaitReplicas:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return opts, nil, fmt.Errorf("redisstore: URL parameter wait_replicas=%q is not a number of replicas, zero or more", v)
-			}
-			opts.WaitReplicas = n
-		case queryWaitTimeout:
-			d, err := time.ParseDuration(v)
-			if err != nil || d < 0 {
-				return opts, nil, fmt.Errorf("redisstore: URL parameter wait_timeout=%q is not a duration of zero or more, such as 1s", v)
-			}
-			opts.WaitTimeout = d
-		}
+	if opts.TTL, err = q.Duration("ttl", 0); err != nil {
+		return opts, err
 	}
-	rest := *u
-	rest.RawQuery = q.Encode()
-	return opts, &rest, nil
+	if opts.contextTimeout, err = q.Bool("context_timeout_enabled", true); err != nil {
+		return opts, err
+	}
+	if opts.WaitReplicas, err = q.Int("wait_replicas", 0); err != nil {
+		return opts, err
+	}
+	if opts.WaitTimeout, err = q.Duration("wait_timeout", 0); err != nil {
+		return opts, err
+	}
+	return opts, nil
 }
 
 // unexpectedOption starts the message go-redis gives for query parameters
@@ -231,61 +195,13 @@ func storeOptions(u *url.URL) (urlOptions, *url.URL, error) {
 // no error value or type for it, so the message is all there is to match.
 const unexpectedOption = "redis: unexpected option: "
 
-// parseError is the error of a URL go-redis refused, its password removed.
-// An unknown parameter gets a message that names the store's own
-// parameters too, since go-redis cannot know them; go-redis's error stays
-// wrapped.
-func parseError(err error, u *url.URL) error {
-	err = redact(err, u)
+// parseError is the error of a URL go-redis refused. Unknown parameters
+// get the error of every opener, which names the store's own parameters
+// too, since go-redis cannot know them; other errors are go-redis's.
+func parseError(err error, q *urlparam.Query) error {
 	names, ok := strings.CutPrefix(err.Error(), unexpectedOption)
 	if !ok {
 		return err
 	}
-	quoted := strings.Split(names, ", ")
-	for i, n := range quoted {
-		quoted[i] = strconv.Quote(n)
-	}
-	what := "parameter"
-	if len(quoted) > 1 {
-		what = "parameters"
-	}
-	return fmt.Errorf("redisstore: unknown URL query %s %s (redisstore takes %s; every other parameter goes to go-redis: %w)",
-		what, strings.Join(quoted, ", "), ownParams, err)
-}
-
-// redact removes the password of u from err's message. go-redis and net/url
-// may quote the URL they were given, password included; an error that did
-// gets replaced by a plain one with the password masked.
-func redact(err error, u *url.URL) error {
-	var forms []string
-	if u.User != nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			forms = append(forms, pw, url.QueryEscape(pw), url.PathEscape(pw))
-			if _, escaped, ok := strings.Cut(u.User.String(), ":"); ok {
-				forms = append(forms, escaped)
-			}
-		}
-	}
-	// A sentinel URL gives the master's password as a parameter.
-	if q, qerr := url.ParseQuery(u.RawQuery); qerr == nil {
-		for _, pw := range q["password"] {
-			if pw != "" {
-				forms = append(forms, pw, url.QueryEscape(pw), url.PathEscape(pw))
-			}
-		}
-	}
-	if len(forms) == 0 {
-		return err
-	}
-	msg := err.Error()
-	clean := msg
-	for _, f := range forms {
-		if f != "" {
-			clean = strings.ReplaceAll(clean, f, "xxxxx")
-		}
-	}
-	if clean == msg {
-		return err
-	}
-	return errors.New(clean)
+	return q.UnknownError(strings.Split(names, ", "), "and those of go-redis")
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/mutablestore/mutablestore/internal/testservice"
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/redisstore"
 	"github.com/mutablestore/mutablestore/store"
 )
@@ -137,38 +139,47 @@ func TestCloseOwnedClient(t *testing.T) {
 // carries a password that must not appear in the error.
 func TestOpenURLErrors(t *testing.T) {
 	const secret = "s3cr3t-Pa55"
+	const ours = "(recognized: context_timeout_enabled, prefix, ttl, wait_replicas, wait_timeout; and those of go-redis)"
 	for _, tc := range []struct {
 		desc, url, want string
+		is              error // nil: no error value to match
 	}{
-		{"unknown parameter", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&colour=blue", "unexpected option: colour"},
-		{"unknown cluster parameter", "redis+cluster://:" + secret + "@127.0.0.1:1?colour=blue", "unexpected option: colour"},
-		{"bad database", "redis://:" + secret + "@127.0.0.1:1/zero", "invalid database number"},
-		{"bad path", "redis://:" + secret + "@127.0.0.1:1/0/1", "invalid URL path"},
-		{"bad go-redis parameter", "redis://:" + secret + "@127.0.0.1:1/0?dial_timeout=soon", "invalid dial_timeout duration"},
-		{"bad ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=soon", `ttl="soon"`},
-		{"negative ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=-1s", `ttl="-1s"`},
-		{"prefix twice", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&prefix=b:", `"prefix" given 2 times`},
-		{"bad query", "redis://:" + secret + "@127.0.0.1:1/0?prefix=%zz", "invalid URL query"},
-		{"bad URL", "redis://:" + secret + "@127.0.0.1:port/0", "cannot parse store URL"},
-		{"unknown parameter names ours", "redis://:" + secret + "@127.0.0.1:1/0?colour=blue&size=9",
-			`unknown URL query parameters "colour", "size" (redisstore takes prefix, ttl, context_timeout_enabled, wait_replicas and wait_timeout`},
+		{"unknown parameter", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&colour=blue", `unknown parameter "colour" ` + ours, urlparam.ErrUnknown},
+		{"unknown cluster parameter", "redis+cluster://:" + secret + "@127.0.0.1:1?colour=blue", `unknown parameter "colour" ` + ours, urlparam.ErrUnknown},
+		{"unknown sentinel parameter", "redis+sentinel://:" + secret + "@127.0.0.1:1?master_name=m&colour=blue", `unknown parameter "colour" ` + ours, urlparam.ErrUnknown},
+		{"addr on a single server", "redis://:" + secret + "@127.0.0.1:1/0?addr=127.0.0.1:2", `unknown parameter "addr" ` + ours, urlparam.ErrUnknown},
+		{"bad database", "redis://:" + secret + "@127.0.0.1:1/zero", "invalid database number", nil},
+		{"bad path", "redis://:" + secret + "@127.0.0.1:1/0/1", "invalid URL path", nil},
+		{"bad go-redis parameter", "redis://:" + secret + "@127.0.0.1:1/0?dial_timeout=soon", "invalid dial_timeout duration", nil},
+		{"go-redis parameter twice", "redis://:" + secret + "@127.0.0.1:1/0?dial_timeout=1s&dial_timeout=2s", `parameter "dial_timeout": given more than once`, urlparam.ErrRepeated},
+		{"bad ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=soon", `parameter "ttl": time: invalid duration "soon"`, nil},
+		{"negative ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=-1s", `parameter "ttl": negative value "-1s"; want zero or more`, urlparam.ErrNegative},
+		{"empty ttl", "redis://:" + secret + "@127.0.0.1:1/0?ttl=", `parameter "ttl": empty value`, urlparam.ErrEmpty},
+		{"empty prefix", "redis://:" + secret + "@127.0.0.1:1/0?prefix=", `parameter "prefix": empty value`, urlparam.ErrEmpty},
+		{"prefix twice", "redis://:" + secret + "@127.0.0.1:1/0?prefix=a:&prefix=b:", `parameter "prefix": given more than once`, urlparam.ErrRepeated},
+		{"bad query", "redis://:" + secret + "@127.0.0.1:1/0?prefix=%zz", `parameter "prefix": invalid percent-encoding`, urlparam.ErrEscape},
+		{"fragment", "redis://:" + secret + "@127.0.0.1:1/0#x", "#fragment", urlparam.ErrFragment},
+		{"bad URL", "redis://:" + secret + "@127.0.0.1:port/0", "cannot parse store URL", nil},
+		{"unknown parameters name ours", "redis://:" + secret + "@127.0.0.1:1/0?colour=blue&size=9", `unknown parameters "colour", "size" ` + ours, urlparam.ErrUnknown},
 		// Item 3: a cluster has database 0 only.
-		{"cluster database 1", "redis+cluster://:" + secret + "@127.0.0.1:1/1", `path "/1": a Redis Cluster has only database 0`},
-		{"cluster database 2 TLS", "rediss+cluster://:" + secret + "@127.0.0.1:1/2?addr=127.0.0.1:2", `path "/2": a Redis Cluster has only database 0`},
-		{"cluster bad path", "redis+cluster://:" + secret + "@127.0.0.1:1/0/1", `a Redis Cluster has only database 0`},
+		{"cluster database 1", "redis+cluster://:" + secret + "@127.0.0.1:1/1", `path "/1": a Redis Cluster has only database 0`, nil},
+		{"cluster database 2 TLS", "rediss+cluster://:" + secret + "@127.0.0.1:1/2?addr=127.0.0.1:2", `path "/2": a Redis Cluster has only database 0`, nil},
+		{"cluster bad path", "redis+cluster://:" + secret + "@127.0.0.1:1/0/1", `a Redis Cluster has only database 0`, nil},
 		// Item 13: no reads from replicas, which lag behind.
-		{"cluster read_only", "redis+cluster://:" + secret + "@127.0.0.1:1?read_only=true", `"read_only" is refused: it sends reads to replicas`},
-		{"cluster route_by_latency", "redis+cluster://:" + secret + "@127.0.0.1:1/0?route_by_latency=true", `"route_by_latency" is refused`},
-		{"cluster route_randomly", "rediss+cluster://:" + secret + "@127.0.0.1:1?route_randomly=1", `"route_randomly" is refused`},
-		{"sentinel without master_name", "redis+sentinel://:" + secret + "@127.0.0.1:1", "needs master_name="},
-		{"sentinel replica_only", "redis+sentinel://:" + secret + "@127.0.0.1:1?master_name=m&replica_only=true", `"replica_only" is refused`},
-		{"sentinel route_randomly", "rediss+sentinel://127.0.0.1:1?master_name=m&route_randomly=true&password=" + secret, `"route_randomly" is refused`},
-		{"sentinel bad parameter, master password in the query", "redis+sentinel://127.0.0.1:1?master_name=m&password=" + secret + "&dial_timeout=" + secret, "invalid dial_timeout"},
-		{"bad wait_replicas", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=one", `wait_replicas="one"`},
-		{"negative wait_timeout", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=1&wait_timeout=-1s", `wait_timeout="-1s"`},
-		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `prefix "site" must end with '/' or ':'`},
-		{"bad context_timeout_enabled", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=maybe", `context_timeout_enabled="maybe" is not true or false`},
-		{"context_timeout_enabled twice", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=true&context_timeout_enabled=false", `"context_timeout_enabled" given 2 times`},
+		{"cluster read_only", "redis+cluster://:" + secret + "@127.0.0.1:1?read_only=true", `parameter "read_only": refused: it sends reads to replicas`, nil},
+		{"cluster route_by_latency", "redis+cluster://:" + secret + "@127.0.0.1:1/0?route_by_latency=true", `parameter "route_by_latency": refused`, nil},
+		{"cluster route_randomly", "rediss+cluster://:" + secret + "@127.0.0.1:1?route_randomly=1", `parameter "route_randomly": refused`, nil},
+		{"sentinel without master_name", "redis+sentinel://:" + secret + "@127.0.0.1:1", "needs master_name=", nil},
+		{"sentinel replica_only", "redis+sentinel://:" + secret + "@127.0.0.1:1?master_name=m&replica_only=true", `parameter "replica_only": refused`, nil},
+		{"sentinel route_randomly", "rediss+sentinel://127.0.0.1:1?master_name=m&route_randomly=true&password=" + secret, `parameter "route_randomly": refused`, nil},
+		{"sentinel bad parameter, master password in the query", "redis+sentinel://127.0.0.1:1?master_name=m&password=" + secret + "&dial_timeout=" + secret, "invalid dial_timeout", nil},
+		{"sentinel master password twice", "redis+sentinel://127.0.0.1:1?master_name=m&password=" + secret + "&password=" + secret + "x", `parameter "password": given more than once`, urlparam.ErrRepeated},
+		{"bad wait_replicas", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=one", `parameter "wait_replicas": strconv.Atoi: parsing "one": invalid syntax`, strconv.ErrSyntax},
+		{"negative wait_replicas", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=-1", `parameter "wait_replicas": negative value "-1"`, urlparam.ErrNegative},
+		{"negative wait_timeout", "redis://:" + secret + "@127.0.0.1:1/0?wait_replicas=1&wait_timeout=-1s", `parameter "wait_timeout": negative value "-1s"`, urlparam.ErrNegative},
+		{"prefix without separator", "redis://:" + secret + "@127.0.0.1:1/0?prefix=site", `parameter "prefix": prefix "site" must end with '/' or ':'`, nil},
+		{"bad context_timeout_enabled", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=maybe", `parameter "context_timeout_enabled": strconv.ParseBool: parsing "maybe": invalid syntax`, strconv.ErrSyntax},
+		{"context_timeout_enabled twice", "redis://:" + secret + "@127.0.0.1:1/0?context_timeout_enabled=true&context_timeout_enabled=false", `parameter "context_timeout_enabled": given more than once`, urlparam.ErrRepeated},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			s, err := store.Open(t.Context(), tc.url)
@@ -178,6 +189,12 @@ func TestOpenURLErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("store.Open(%s) error %q; want it to say %q", tc.desc, err, tc.want)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("store.Open(%s) error %v; want it to match %v", tc.desc, err, tc.is)
+			}
+			if strings.Contains(err.Error(), "redisstore") || strings.Count(err.Error(), "store.Open: ") != 1 {
+				t.Errorf("store.Open(%s) error %q; want one prefix, store.Open's", tc.desc, err)
 			}
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("store.Open(%s) error %q contains the password", tc.desc, err)
@@ -199,10 +216,11 @@ func TestOpenClusterURLDatabaseZero(t *testing.T) {
 	}
 }
 
-// TestOpenURLPrefixSeparators: a URL prefix ending with either separator,
-// or an empty one, is accepted; opening does not connect.
+// TestOpenURLPrefixSeparators: a URL prefix ending with either separator
+// is accepted (an empty one is refused: leave prefix= out); opening does
+// not connect.
 func TestOpenURLPrefixSeparators(t *testing.T) {
-	for _, prefix := range []string{"site:", "site/", ""} {
+	for _, prefix := range []string{"site:", "site/"} {
 		q := url.Values{"prefix": {prefix}}
 		s, err := store.Open(t.Context(), withQuery(t, "redis://127.0.0.1:1/0", q))
 		if err != nil {
