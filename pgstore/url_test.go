@@ -11,6 +11,7 @@ import (
 
 	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/pgstore"
 	"github.com/mutablestore/mutablestore/store"
 )
@@ -157,12 +158,12 @@ func TestOpenURLErrors(t *testing.T) {
 		label, url, want string
 	}{
 		{"three-part table", storeURL(t, "postgres", url.Values{"table": {"a.b.c"}}), "Options.Table"},
-		{"table twice", storeURL(t, "postgres", url.Values{"table": {"a", "b"}}), "table is given 2 times"},
-		{"create_table not a boolean", storeURL(t, "postgres", url.Values{"create_table": {"maybe"}}), "create_table"},
+		{"table twice", storeURL(t, "postgres", url.Values{"table": {"a", "b"}}), `parameter "table": given more than once`},
+		{"create_table not a boolean", storeURL(t, "postgres", url.Values{"create_table": {"maybe"}}), `parameter "create_table": strconv.ParseBool: parsing "maybe": invalid syntax`},
 		{"bad pgx parameter", storeURL(t, "postgres", url.Values{"pool_max_conns": {"many"}}), "pool_max_conns"},
 		{"bad sslmode", withPassword(secret, url.Values{"sslmode": {"bogus"}}), "sslmode"},
 		{"password parameter", storeURL(t, "postgres", url.Values{"password": {secret}, "sslmode": {"bogus"}}), "sslmode"},
-		{"bad query escape", "postgres://u:" + url.PathEscape(secret) + "@127.0.0.1/db?table=%zz", "invalid URL query"},
+		{"bad query escape", "postgres://u:" + url.PathEscape(secret) + "@127.0.0.1/db?table=%zz", `parameter "table": invalid percent-encoding`},
 		{"wrong password", withPassword(secret, nil), "password authentication failed"},
 		{"unreachable server", "postgres://u:" + url.PathEscape(secret) + "@127.0.0.1:1/db?sslmode=disable&connect_timeout=5", "failed to connect"},
 	} {
@@ -222,11 +223,13 @@ func TestOpenURLParseErrorQuotesNothing(t *testing.T) {
 				t.Fatalf("Open(%s) succeeded; want an error", tc.url)
 			}
 			msg := err.Error()
-			if want := "pgstore: invalid connection URL: " + tc.reason; !strings.Contains(msg, want) {
+			scheme, _, _ := strings.Cut(tc.url, ":")
+			prefix := "store.Open: " + scheme + " URL: "
+			if want := prefix + "pgx cannot parse the connection URL: " + tc.reason; !strings.HasPrefix(msg, want) {
 				t.Errorf("Open = %q; want it to contain %q", msg, want)
 			}
 			for _, leak := range []string{"`", "cannot parse `", "postgres", "127.0.0.1", "app", pw, pw[:4], pw[4:]} {
-				if strings.Contains(strings.TrimPrefix(msg, "open postgres"), leak) {
+				if strings.Contains(strings.TrimPrefix(msg, prefix), leak) {
 					t.Errorf("Open = %q; it quotes %q from the connection string", msg, leak)
 				}
 			}
@@ -247,18 +250,18 @@ func TestOpenURLRefusesAmbiguousParameters(t *testing.T) {
 	for _, tc := range []struct {
 		label, url, want string
 	}{
-		{"create_table empty", base + "?create_table=", "create_table=\"\" is not a boolean"},
-		{"create_table without value", base + "?create_table", "create_table=\"\" is not a boolean"},
-		{"table empty", base + "?table=", "URL parameter table is empty"},
-		{"fragment", base + "?sslmode=disable#frag", "#fragment, which PostgreSQL URLs do not allow"},
-		{"fragment after path", base + "#" + pw, "#fragment, which PostgreSQL URLs do not allow"},
+		{"create_table empty", base + "?create_table=", `parameter "create_table": empty value`},
+		{"create_table without value", base + "?create_table", `parameter "create_table": empty value`},
+		{"table empty", base + "?table=", `parameter "table": empty value`},
+		{"fragment", base + "?sslmode=disable#frag", "#fragment, which store URLs do not take"},
+		{"fragment after path", base + "#" + pw, "#fragment, which store URLs do not take"},
 		{"fragment escaped", base + "?sslmode=disable#%41", "#fragment"},
-		{"table twice", base + "?table=a&table=a", "URL parameter table is given 2 times"},
-		{"create_table twice", base + "?create_table=true&create_table=false", "URL parameter create_table is given 2 times"},
-		{"pgx parameter twice", base + "?sslmode=disable&sslmode=require", "URL parameter sslmode is given 2 times"},
-		{"password parameter twice", "postgres://app@127.0.0.1:1/db?password=" + pw + "&password=" + pw + "x", "URL parameter password is given 2 times"},
-		{"run-time parameter twice", base + "?search_path=a&search_path=b", "URL parameter search_path is given 2 times"},
-		{"empty parameter name", base + "?=" + pw, "parameter with an empty name"},
+		{"table twice", base + "?table=a&table=a", `parameter "table": given more than once`},
+		{"create_table twice", base + "?create_table=true&create_table=false", `parameter "create_table": given more than once`},
+		{"pgx parameter twice", base + "?sslmode=disable&sslmode=require", `parameter "sslmode": given more than once`},
+		{"password parameter twice", "postgres://app@127.0.0.1:1/db?password=" + pw + "&password=" + pw + "x", `parameter "password": given more than once`},
+		{"run-time parameter twice", base + "?search_path=a&search_path=b", `parameter "search_path": given more than once`},
+		{"empty parameter name", base + "?=" + pw, "a parameter has an empty name"},
 	} {
 		t.Run(tc.label, func(t *testing.T) {
 			s, err := store.Open(t.Context(), tc.url)
@@ -271,6 +274,12 @@ func TestOpenURLRefusesAmbiguousParameters(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "sslmode is invalid") {
 				t.Errorf("Open = %q; a misleading pgx reason", err)
+			}
+			if pe := (*urlparam.Error)(nil); !errors.As(err, &pe) {
+				t.Errorf("Open = %v; want a *urlparam.Error", err)
+			}
+			if !strings.HasPrefix(err.Error(), "store.Open: postgres URL: ") || strings.Contains(err.Error(), "pgstore") {
+				t.Errorf("Open = %q; want one prefix, store.Open's", err)
 			}
 			conformance.ExpectNoSecret(t, "Open", err, pw)
 		})
