@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -25,9 +24,6 @@ const scheme = "s3"
 // most other S3-compatible servers accept it, and R2 wants "auto" or it.
 const defaultCompatRegion = "us-east-1"
 
-// urlParams are the query parameters openURL accepts.
-var urlParams = []string{"endpoint", "region", "use_path_style"}
-
 func init() {
 	store.Register(scheme, func(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 		return openURL(ctx, u)
@@ -36,44 +32,37 @@ func init() {
 
 // openURL opens the store that an s3:// URL names; store.Open calls it for
 // the "s3" scheme. See the package documentation for the URL syntax. The
-// store owns the HTTP client it builds, and its Close releases it.
+// store owns the HTTP client it builds, and its Close releases it. Its
+// errors say only what is wrong: store.Open names the scheme.
 func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	if !strings.EqualFold(u.Scheme, scheme) {
-		return nil, fmt.Errorf("s3store: URL scheme is %q, want %q", u.Scheme, scheme)
+		return nil, fmt.Errorf("scheme is %q, want %q", u.Scheme, scheme)
 	}
 	if u.Opaque != "" || u.Host == "" {
-		return nil, errors.New("s3store: URL has no bucket: use s3://BUCKET/PREFIX")
+		return nil, errors.New("no bucket: use s3://BUCKET/PREFIX")
 	}
 	if u.User != nil {
 		// Never echo the user info: it may hold a secret.
-		return nil, errors.New("s3store: URL must not carry credentials; they come from the AWS environment or shared config")
+		return nil, errors.New("must not carry credentials; they come from the AWS environment or shared config")
 	}
 	if u.Port() != "" {
-		return nil, errors.New("s3store: URL host is the bucket and takes no port; use ?endpoint=http://HOST:PORT for a server")
+		return nil, errors.New("the host is the bucket and takes no port; use ?endpoint=http://HOST:PORT for a server")
 	}
-	if u.Fragment != "" {
-		return nil, errors.New("s3store: URL must not have a fragment")
-	}
-	// url.Values from u.Query would drop a pair that does not parse, so
-	// "?endpoint=http://127.0.0.1:9000;use_path_style=true" would open
-	// against AWS itself.
-	q, err := url.ParseQuery(u.RawQuery)
+	q, err := urlparam.Parse(u)
 	if err != nil {
-		return nil, fmt.Errorf("s3store: invalid URL query (separate parameters with '&' and percent-encode special characters): %v", queryReason(err))
+		return nil, err
 	}
-	for k := range q {
-		if k == "prefix" {
-			return nil, errors.New("s3store: URL query parameter prefix is not supported: the prefix is the URL path: s3://BUCKET/PREFIX/")
-		}
-		if !slices.Contains(urlParams, k) {
-			return nil, fmt.Errorf("s3store: unknown URL query parameter %q (known: %s)", k, strings.Join(urlParams, ", "))
-		}
-		if len(q[k]) > 1 {
-			return nil, fmt.Errorf("s3store: URL query parameter %q is given %d times", k, len(q[k]))
-		}
-		if q.Get(k) == "" {
-			return nil, fmt.Errorf("s3store: URL query parameter %q has no value; leave it out for the default", k)
-		}
+	if q.Has("prefix") {
+		return nil, &urlparam.Error{Param: "prefix", Err: errors.New("not supported: the prefix is the URL path: s3://BUCKET/PREFIX/")}
+	}
+	region, _ := q.String("region")
+	endpoint, _ := q.String("endpoint")
+	pathStyle, err := q.Bool("use_path_style", false)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.CheckUnknown(); err != nil {
+		return nil, err
 	}
 
 	// The path is the prefix; "s3://b/site" and "s3://b/site/" both mean
@@ -83,10 +72,10 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	opts := Options{Prefix: prefix}
-	if err := validatePrefix(opts.Prefix); err != nil {
-		return nil, err
+	if err := store.ValidatePrefix(prefix); err != nil {
+		return nil, fmt.Errorf("path: %w", err)
 	}
+	opts := Options{Prefix: prefix}
 
 	loadOpts := []func(*config.LoadOptions) error{
 		// The SDK logs to stderr by default, such as "WARN falling back
@@ -95,10 +84,9 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 		// errors.
 		config.WithLogger(logging.Nop{}),
 	}
-	if r := q.Get("region"); r != "" {
-		loadOpts = append(loadOpts, config.WithRegion(r))
+	if region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(region))
 	}
-	endpoint := q.Get("endpoint")
 	if endpoint != "" {
 		if err := checkEndpoint(endpoint); err != nil {
 			return nil, err
@@ -110,22 +98,13 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 			config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
 			config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired))
 	}
-	var pathStyle bool
-	if v := q.Get("use_path_style"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return nil, fmt.Errorf("s3store: URL query parameter use_path_style=%q is not a boolean", v)
-		}
-		pathStyle = b
-	}
-
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
-		return nil, fmt.Errorf("s3store: load AWS configuration: %w", err)
+		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
 		if endpoint == "" {
-			return nil, errors.New("s3store: no AWS region: add ?region=... to the URL or set AWS_REGION")
+			return nil, errors.New("no AWS region: add ?region=... to the URL or set AWS_REGION")
 		}
 		cfg.Region = defaultCompatRegion
 	}
@@ -148,29 +127,22 @@ func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	return s, nil
 }
 
-// queryReason is the reason url.ParseQuery gives, without the text it
-// quotes, which may be a credential a user put in the wrong place.
-func queryReason(err error) string {
-	reason := err.Error()
-	if i := strings.IndexAny(reason, "\"`'"); i >= 0 {
-		reason = strings.TrimSpace(reason[:i])
-	}
-	return reason
-}
-
 // checkEndpoint rejects an endpoint the SDK would misuse. Its messages do
 // not repeat the endpoint, which could carry user info.
 func checkEndpoint(endpoint string) error {
 	e, err := url.Parse(endpoint)
+	var why string
 	switch {
 	case err != nil:
-		return errors.New("s3store: URL query parameter endpoint is not an http:// or https:// URL")
+		why = "not an http:// or https:// URL"
 	case e.Scheme != "http" && e.Scheme != "https":
-		return errors.New("s3store: URL query parameter endpoint must start with http:// or https://")
+		why = "must start with http:// or https://"
 	case e.Host == "":
-		return errors.New("s3store: URL query parameter endpoint has no host")
+		why = "has no host"
 	case e.User != nil:
-		return errors.New("s3store: URL query parameter endpoint must not carry credentials")
+		why = "must not carry credentials"
+	default:
+		return nil
 	}
-	return nil
+	return &urlparam.Error{Param: "endpoint", Err: errors.New(why)}
 }

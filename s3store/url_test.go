@@ -2,10 +2,12 @@ package s3store_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/mutablestore/mutablestore/conformance"
 	"github.com/mutablestore/mutablestore/internal/testservice"
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/s3store"
 	"github.com/mutablestore/mutablestore/store"
 )
@@ -134,33 +137,39 @@ func TestOpenURLErrors(t *testing.T) {
 	awsEnv(t, "AKIDEXAMPLE", "env-secret")
 	for _, tc := range []struct {
 		url, want string
+		is        error // nil: no error value to match
 	}{
-		{"s3://bucket/site?region=us-east-1&color=blue", `unknown URL query parameter "color"`},
-		{"s3://bucket?region=us-east-1&region=eu-west-1", `"region" is given 2 times`},
-		{"s3://bucket?use_path_style=maybe&region=us-east-1", "use_path_style"},
-		{"s3://bucket", "no AWS region"},
-		{"s3:///site?region=us-east-1", "no bucket"},
-		{"s3:bucket?region=us-east-1", "no bucket"},
-		{"s3://AKID:url-secret@bucket?region=us-east-1", "must not carry credentials"},
-		{"s3://bucket:9000?region=us-east-1", "takes no port"},
-		{"s3://bucket/a/../b?region=us-east-1", "Options.Prefix"},
-		{"s3://bucket//a?region=us-east-1", "Options.Prefix"},
-		{"s3://bucket?endpoint=127.0.0.1:9000", "http:// or https://"},
-		{"s3://bucket?endpoint=http://", "no host"},
-		{"s3://bucket?endpoint=" + url.QueryEscape("http://AKID:endpoint-secret@127.0.0.1:9000"), "must not carry credentials"},
-		{"s3://bucket?region=us-east-1#frag", "fragment"},
-		{"s3://bucket?region=us-east-1&prefix=site/", "the prefix is the URL path: s3://BUCKET/PREFIX/"},
+		{"s3://bucket/site?region=us-east-1&color=blue", `unknown parameter "color" (recognized: endpoint, region, use_path_style)`, urlparam.ErrUnknown},
+		{"s3://bucket?region=us-east-1&secret_access_key=url-secret", `unknown parameter "secret_access_key"`, urlparam.ErrUnknown},
+		{"s3://bucket?region=us-east-1&region=eu-west-1", `parameter "region": given more than once`, urlparam.ErrRepeated},
+		{"s3://bucket?use_path_style=maybe&region=us-east-1", `parameter "use_path_style": strconv.ParseBool: parsing "maybe": invalid syntax`, strconv.ErrSyntax},
+		{"s3://bucket", "no AWS region", nil},
+		{"s3:///site?region=us-east-1", "no bucket", nil},
+		{"s3:bucket?region=us-east-1", "no bucket", nil},
+		{"s3://AKID:url-secret@bucket?region=us-east-1", "must not carry credentials", nil},
+		{"s3://bucket:9000?region=us-east-1", "takes no port", nil},
+		{"s3://bucket/a/../b?region=us-east-1", `path: prefix "a/../b/"`, store.ErrInvalidName},
+		{"s3://bucket//a?region=us-east-1", "path: prefix", store.ErrInvalidName},
+		{"s3://bucket?endpoint=127.0.0.1:9000", `parameter "endpoint": not an http:// or https:// URL`, nil},
+		{"s3://bucket?endpoint=ftp://127.0.0.1:9000", `parameter "endpoint": must start with http:// or https://`, nil},
+		{"s3://bucket?endpoint=http://", `parameter "endpoint": has no host`, nil},
+		{"s3://bucket?endpoint=" + url.QueryEscape("http://AKID:endpoint-secret@127.0.0.1:9000"), `parameter "endpoint": must not carry credentials`, nil},
+		{"s3://bucket?region=us-east-1#frag", "#fragment", urlparam.ErrFragment},
+		{"s3://bucket?region=us-east-1&prefix=site/", `parameter "prefix": not supported: the prefix is the URL path: s3://BUCKET/PREFIX/`, nil},
 		// u.Query would drop the pair and open against AWS itself.
-		{"s3://bucket?endpoint=http://127.0.0.1:9000;use_path_style=true", "invalid URL query"},
-		{"s3://bucket?region=%zz", "invalid URL query"},
-		{"s3://bucket?region=us-east-1&use_path_style=", `"use_path_style" has no value`},
-		{"s3://bucket?region=", `"region" has no value`},
-		{"s3://bucket?region=us-east-1&endpoint=", `"endpoint" has no value`},
+		{"s3://bucket?endpoint=http://127.0.0.1:9000;use_path_style=true", `parameter "endpoint": ';' in the query`, urlparam.ErrSemicolon},
+		{"s3://bucket?region=%zz", `parameter "region": invalid percent-encoding`, urlparam.ErrEscape},
+		{"s3://bucket?region=us-east-1&use_path_style=", `parameter "use_path_style": empty value`, urlparam.ErrEmpty},
+		{"s3://bucket?region=", `parameter "region": empty value`, urlparam.ErrEmpty},
+		{"s3://bucket?region=us-east-1&endpoint=", `parameter "endpoint": empty value`, urlparam.ErrEmpty},
 	} {
 		_, err := store.Open(context.Background(), tc.url)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("store.Open(%q) = %v; want an error containing %q", tc.url, err, tc.want)
+		if err == nil || !strings.HasPrefix(err.Error(), "store.Open: s3 URL: ") || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "s3store") {
+			t.Errorf("store.Open(%q) = %v; want \"store.Open: s3 URL: \" and an error containing %q, no other prefix", tc.url, err, tc.want)
 			continue
+		}
+		if tc.is != nil && !errors.Is(err, tc.is) {
+			t.Errorf("store.Open(%q) = %v; want it to match %v", tc.url, err, tc.is)
 		}
 		for _, secret := range []string{"url-secret", "endpoint-secret", "env-secret"} {
 			if strings.Contains(err.Error(), secret) {
