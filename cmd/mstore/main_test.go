@@ -148,7 +148,7 @@ func TestErrorsAreOneLine(t *testing.T) {
 	if code != exitFailure {
 		t.Errorf("exit status %d; want %d", code, exitFailure)
 	}
-	want := "mstore: open x-multiline store: failed to connect: 127.0.0.1:1: refused; [::1]:1: refused\n"
+	want := "mstore: store.Open: x-multiline URL: failed to connect: 127.0.0.1:1: refused; [::1]:1: refused\n"
 	if stderr != want {
 		t.Errorf("stderr = %q; want one line %q", stderr, want)
 	}
