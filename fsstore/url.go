@@ -35,7 +35,11 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	if err := q.CheckUnknown(); err != nil {
 		return nil, err
 	}
-	return New(dir, Options{NoSync: !sync})
+	s, err := New(dir, Options{NoSync: !sync})
+	if err != nil {
+		return nil, urlparam.TrimPrefix(err, "fsstore: ")
+	}
+	return s, nil
 }
 
 // dirFromURL returns the directory of file:///abs, file://localhost/abs,

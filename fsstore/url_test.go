@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/mutablestore/mutablestore/fsstore"
@@ -49,6 +50,11 @@ func TestOpenURL(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// New's own error, without its package prefix.
+	if err := os.WriteFile(filepath.Join(base, "plain"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notDir := "file://" + filepath.ToSlash(filepath.Join(base, "plain", "sub"))
 	for _, tc := range []struct {
 		url  string
 		is   error  // nil: no error value to match
@@ -66,6 +72,7 @@ func TestOpenURL(t *testing.T) {
 		{"file:///x?sync=%zz", urlparam.ErrEscape, `parameter "sync": invalid percent-encoding`},
 		{"file:///x?sync=", urlparam.ErrEmpty, `parameter "sync": empty value`},
 		{"file:rel%zz", nil, "the directory has an invalid percent-encoding"},
+		{notDir, syscall.ENOTDIR, "create store directory"},
 	} {
 		s, err := store.Open(t.Context(), tc.url)
 		if err == nil {

@@ -55,7 +55,7 @@ func openURL(ctx context.Context, u *url.URL) (store.MutableStore, error) {
 	}
 	if err != nil {
 		pool.Close()
-		return nil, err
+		return nil, urlparam.TrimPrefix(err, "pgstore: ")
 	}
 	s.ownsPool = true
 	return s, nil

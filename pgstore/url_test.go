@@ -157,7 +157,7 @@ func TestOpenURLErrors(t *testing.T) {
 	for _, tc := range []struct {
 		label, url, want string
 	}{
-		{"three-part table", storeURL(t, "postgres", url.Values{"table": {"a.b.c"}}), "Options.Table"},
+		{"three-part table", storeURL(t, "postgres", url.Values{"table": {"a.b.c"}}), `Options.Table "a.b.c" has 3 dot-separated parts`},
 		{"table twice", storeURL(t, "postgres", url.Values{"table": {"a", "b"}}), `parameter "table": given more than once`},
 		{"create_table not a boolean", storeURL(t, "postgres", url.Values{"create_table": {"maybe"}}), `parameter "create_table": strconv.ParseBool: parsing "maybe": invalid syntax`},
 		{"bad pgx parameter", storeURL(t, "postgres", url.Values{"pool_max_conns": {"many"}}), "pool_max_conns"},
@@ -175,6 +175,9 @@ func TestOpenURLErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Open: %v; want an error containing %q", err, tc.want)
+			}
+			if !strings.HasPrefix(err.Error(), "store.Open: postgres URL: ") || strings.Contains(err.Error(), "pgstore") {
+				t.Errorf("Open: %v; want one prefix, store.Open's", err)
 			}
 			conformance.ExpectNoSecret(t, "Open", err, secret, url.PathEscape(secret), url.QueryEscape(secret), right)
 			t.Logf("%v", err)

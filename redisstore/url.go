@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -122,7 +123,7 @@ func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	s, err := New(client, opts.Options)
 	if err != nil {
 		client.Close()
-		return nil, err
+		return nil, urlparam.TrimPrefix(err, "redisstore: ")
 	}
 	s.owned = true
 	return s, nil
@@ -195,13 +196,24 @@ func storeOptions(q *urlparam.Query) (urlOptions, error) {
 // no error value or type for it, so the message is all there is to match.
 const unexpectedOption = "redis: unexpected option: "
 
-// parseError is the error of a URL go-redis refused. Unknown parameters
-// get the error of every opener, which names the store's own parameters
-// too, since go-redis cannot know them; other errors are go-redis's.
+// invalidOption matches the message go-redis gives for a parameter whose
+// value does not parse, such as "redis: invalid dial_timeout duration:
+// time: invalid duration \"x\"": the name, the kind and the reason.
+var invalidOption = regexp.MustCompile(`^(redis: invalid ([a-z_]+) (?:number|duration|boolean): ).`)
+
+// parseError is the error of a URL go-redis refused, in the wording of
+// every opener where go-redis's message can be read: unknown parameters
+// get the error that names the store's own parameters too, since go-redis
+// cannot know them, and a value go-redis cannot parse the error of a
+// parameter. Other errors are go-redis's, without its "redis: " prefix;
+// go-redis's error stays wrapped.
 func parseError(err error, q *urlparam.Query) error {
-	names, ok := strings.CutPrefix(err.Error(), unexpectedOption)
-	if !ok {
-		return err
+	if names, ok := strings.CutPrefix(err.Error(), unexpectedOption); ok {
+		return q.UnknownError(strings.Split(names, ", "), "and those of go-redis")
 	}
-	return q.UnknownError(strings.Split(names, ", "), "and those of go-redis")
+	// "invalid database number" is about the path, or a sentinel URL's db.
+	if m := invalidOption.FindStringSubmatch(err.Error()); m != nil && m[2] != "database" {
+		return &urlparam.Error{Param: m[2], Err: urlparam.TrimPrefix(err, m[1])}
+	}
+	return urlparam.TrimPrefix(err, "redis: ")
 }

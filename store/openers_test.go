@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,8 +26,7 @@ func TestOpenersNeverEchoAPassword(t *testing.T) {
 		"://:" + secret[:4] + "?" + secret[4:] + "@127.0.0.1:1/0",
 		"://:" + secret[:4] + "#" + secret[4:] + "@127.0.0.1:1/0",
 	}
-	schemes := []string{"file", "mem", "redis", "rediss", "redis+cluster", "rediss+cluster", "postgres", "postgresql", "s3"}
-	for _, scheme := range schemes {
+	for _, scheme := range allSchemes(t) {
 		for _, form := range forms {
 			rawURL := scheme + form
 			s, err := store.Open(t.Context(), rawURL)
@@ -43,6 +43,53 @@ func TestOpenersNeverEchoAPassword(t *testing.T) {
 					t.Errorf("Open(%q) error %q contains %q, a piece of the password", rawURL, msg, piece)
 					break
 				}
+			}
+		}
+	}
+}
+
+// allSchemes returns every scheme the adapters of this module register, and
+// fails if one is missing: a new adapter is covered by the tests here.
+func allSchemes(t *testing.T) []string {
+	t.Helper()
+	want := []string{"file", "mem", "postgres", "postgresql", "redis", "redis+cluster", "redis+sentinel", "rediss", "rediss+cluster", "rediss+sentinel", "s3"}
+	got := store.Schemes()
+	for _, s := range want {
+		if !slices.Contains(got, s) {
+			t.Errorf("store.Schemes() = %q; want it to hold %q", got, s)
+		}
+	}
+	return got
+}
+
+// TestOpenersNeverEchoASecretParam gives every adapter a URL whose query
+// holds a secret in password=, sslpassword= or secret_access_key=, next to
+// a parameter that makes the opener fail: no error may hold the secret,
+// and each starts with the one prefix of store.Open.
+func TestOpenersNeverEchoASecretParam(t *testing.T) {
+	const secret = "S3cr3tPWx9Q"
+	for _, scheme := range allSchemes(t) {
+		for _, query := range []string{
+			"password=" + secret + "&dial_timeout=" + secret,
+			"master_name=m&password=" + secret + "&dial_timeout=" + secret,
+			"sslpassword=" + secret + "&sslmode=" + secret,
+			"password=" + secret + "&password=" + secret,
+			"secret_access_key=" + secret + "&region=" + secret,
+			"password=" + secret + "&x=%zz",
+		} {
+			rawURL := scheme + "://127.0.0.1:1/0?" + query
+			s, err := store.Open(t.Context(), rawURL)
+			if err == nil {
+				s.Close()
+				t.Errorf("Open(%q) = nil error; want the URL refused", rawURL)
+				continue
+			}
+			msg := err.Error()
+			if strings.Contains(msg, secret) {
+				t.Errorf("Open(%q) error %q contains the secret", rawURL, msg)
+			}
+			if want := "store.Open: " + scheme + " URL: "; !strings.HasPrefix(msg, want) || strings.Count(msg, "store.Open") != 1 {
+				t.Errorf("Open(%q) error %q; want one prefix, %q", rawURL, msg, want)
 			}
 		}
 	}

@@ -24,7 +24,8 @@
 // The problems have error values to match with errors.Is: [ErrRepeated],
 // [ErrEmpty], [ErrEmptyName], [ErrEscape], [ErrSemicolon], [ErrFragment],
 // [ErrNegative] and [ErrUnknown]; a bool, duration or integer that does not
-// parse wraps the error of strconv or time.
+// parse wraps the error of strconv or time. [TrimPrefix] takes the package
+// prefix off a driver's or constructor's error that an opener returns.
 package urlparam
 
 import (

@@ -2,6 +2,7 @@ package urlparam
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -171,5 +172,20 @@ func TestParseEmptyQuery(t *testing.T) {
 		if err := q.CheckUnknown(); err != nil || len(q.Rest()) != 0 {
 			t.Errorf("Parse(%q): CheckUnknown %v, Rest %v; want nothing", raw, err, q.Rest())
 		}
+	}
+}
+
+func TestTrimPrefix(t *testing.T) {
+	cause := errors.New("refused")
+	err := fmt.Errorf("pgstore: connect: %w", cause)
+	got := TrimPrefix(err, "pgstore: ")
+	if got.Error() != "connect: refused" || !errors.Is(got, cause) || !errors.Is(got, err) {
+		t.Errorf("TrimPrefix = %q; want \"connect: refused\" wrapping the error", got)
+	}
+	if got := TrimPrefix(cause, "pgstore: "); got != cause {
+		t.Errorf("TrimPrefix of an error without the prefix = %v; want the same error", got)
+	}
+	if TrimPrefix(nil, "x: ") != nil {
+		t.Error("TrimPrefix(nil) is not nil")
 	}
 }
