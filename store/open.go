@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 )
 
 // OpenFunc opens a store from a parsed URL whose scheme it was registered for.
@@ -129,15 +131,6 @@ func parseError(err error) error {
 	return fmt.Errorf("store.Open: cannot parse store URL: %s (percent-encode special characters in the user name and password)", reason)
 }
 
-// secretParam reports whether Open treats a query parameter as a secret.
-// A rule on the name rather than a list from each adapter also covers the
-// parameters a driver adds later, and a credential put in a parameter no
-// adapter takes.
-func secretParam(name string) bool {
-	name = strings.ToLower(name)
-	return strings.Contains(name, "password") || strings.Contains(name, "secret") || strings.Contains(name, "token")
-}
-
 // redact keeps the URL's secrets out of an opener's error, whose driver may
 // have echoed the URL, while the cause stays reachable with errors.Is and
 // errors.As.
@@ -149,7 +142,7 @@ func redact(err error, u *url.URL) error {
 	}
 	for pair := range strings.SplitSeq(u.RawQuery, "&") {
 		rawName, rawValue, _ := strings.Cut(pair, "=")
-		if name, err := url.QueryUnescape(rawName); err != nil || !secretParam(name) {
+		if name, err := url.QueryUnescape(rawName); err != nil || !urlparam.IsSecret(name) {
 			continue
 		}
 		secrets = append(secrets, rawValue)

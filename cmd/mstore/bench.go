@@ -21,6 +21,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mutablestore/mutablestore/internal/urlparam"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -247,14 +248,14 @@ func (b *benchConfig) main(ctx context.Context, storeURL string, timeoutGiven bo
 	return exitOK
 }
 
-// redactURL returns the URL without its password, or only its scheme when
-// it does not parse.
+// redactURL returns the URL without its password, in the user info or in a
+// parameter such as password=, or a placeholder when it does not parse.
 func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(unparsable URL)"
 	}
-	return u.Redacted()
+	return urlparam.Redacted(u)
 }
 
 // run benchmarks s: for each size and concurrency, Read, Write and the mix,

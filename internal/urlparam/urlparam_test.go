@@ -189,3 +189,25 @@ func TestTrimPrefix(t *testing.T) {
 		t.Error("TrimPrefix(nil) is not nil")
 	}
 }
+
+func TestIsSecret(t *testing.T) {
+	for name, want := range map[string]bool{
+		"password": true, "sslpassword": true, "sentinel_password": true, "Secret_Access_Key": true,
+		"auth_token": true, "region": false, "sslmode": false, "prefix": false, "": false,
+	} {
+		if got := IsSecret(name); got != want {
+			t.Errorf("IsSecret(%q) = %v; want %v", name, got, want)
+		}
+	}
+}
+
+func TestRedacted(t *testing.T) {
+	u := mustParseURL(t, "postgres://app:pw@h/db?sslmode=disable&password=s3cr%2Ft&x&SSLPassword=two&table=t")
+	want := "postgres://app:xxxxx@h/db?sslmode=disable&password=xxxxx&x&SSLPassword=xxxxx&table=t"
+	if got := Redacted(u); got != want {
+		t.Errorf("Redacted = %q; want %q", got, want)
+	}
+	if u.RawQuery != "sslmode=disable&password=s3cr%2Ft&x&SSLPassword=two&table=t" {
+		t.Errorf("Redacted changed its argument: %q", u.RawQuery)
+	}
+}
