@@ -135,7 +135,6 @@
 //	file:dist/mutable?sync=false      Options.NoSync
 //
 // The directory is created if missing. Percent-escapes are decoded. The
-// only query parameter is sync (true, the default, or false), given at most
-// once; any other parameter, a repeated one, a host other than localhost, a
-// user or a fragment is an error.
+// only query parameter is sync (true, the default, or false); a host other
+// than localhost or a user is an error.
 package fsstore

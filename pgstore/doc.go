@@ -106,9 +106,8 @@
 //
 //	postgres://app:secret@db.internal:5432/site?sslmode=verify-full&table=site.mutable_store&create_table=false
 //
-// Open refuses a URL that it could only read by guessing: a parameter given
-// twice (the store's or pgx's), an empty table= or create_table=, and a
-// #fragment. For a URL that pgx cannot parse, Open gives pgx's reason (such
+// pgx's parameters follow store.Open's rules too: each given once, with a
+// value. For a URL that pgx cannot parse, Open gives pgx's reason (such
 // as "failed to configure TLS (sslmode is invalid)") but not the connection
 // string, which pgx's own message quotes.
 package pgstore

@@ -85,8 +85,9 @@
 // redis and rediss follow redis.ParseURL: the path is the database number,
 // and parameters such as dial_timeout, read_timeout, max_retries and
 // pool_size set client options. The +cluster forms follow
-// redis.ParseClusterURL: the host and every addr are seed nodes, and the
-// path must be empty or /0. The +sentinel forms follow
+// redis.ParseClusterURL: the host and every addr (the one parameter that
+// may repeat) are seed nodes, and the path must be empty or /0. The
+// +sentinel forms follow
 // redis.ParseFailoverURL: the host and every addr are sentinels, the user
 // information is the sentinels' credentials, the password parameter the
 // master's, and master_name is required. Both refuse the replica-read

@@ -64,9 +64,15 @@
 //
 // The result is a Store: it owns the clients the adapter created for it,
 // until Close. Open, like sql.Open, only checks the URL and builds the
-// clients: a wrong address or password shows in the first operation. No
-// error from Open, or from a store it returned, contains the URL's
-// password.
+// clients: a wrong address or password shows in the first operation.
+//
+// Every adapter reads its URL's query by the same rules: a parameter is
+// given once (an adapter names any that may repeat), with a name and a
+// value; unknown parameters and a #fragment are refused. Open's errors start
+// with "store.Open: ", an adapter's with "store.Open: SCHEME URL: ", and
+// none contains the URL's secrets: Open removes the password of the user
+// information and the value of every query parameter whose name contains
+// "password", "secret" or "token".
 //
 // # Writing an adapter
 //
