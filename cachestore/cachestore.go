@@ -14,6 +14,7 @@ import (
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -92,6 +93,7 @@ type Store struct {
 	cancel    context.CancelFunc
 	done      chan struct{}
 	closeOnce sync.Once
+	life      lifetime.State
 }
 
 // stripes is the number of generation counters. Every change of a name
@@ -222,7 +224,7 @@ func (s *Store) Len() int { return s.cache.EstimatedSize() }
 // Read returns name's content from the cache, or from the backend on a
 // miss.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
-	if err := store.Check(ctx, store.OpRead, name); err != nil {
+	if err := s.life.Check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	e, ok := s.cache.GetIfPresent(name)
@@ -301,7 +303,7 @@ func (s *Store) fill(ctx context.Context, name string) result {
 
 // Write writes to the backend, then caches content.
 func (s *Store) Write(ctx context.Context, name, content string) error {
-	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+	if err := s.life.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
 	return s.change(ctx, store.OpWrite, name, func() error { return s.backend.Write(ctx, name, content) },
@@ -310,7 +312,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 
 // Delete deletes name in the backend, which must be a store.Deleter.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+	if err := s.life.Check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
 	d, ok := s.backend.(store.Deleter)
@@ -353,6 +355,7 @@ func (s *Store) change(ctx context.Context, op, name string, backend func() erro
 // does not close the backend. It may be called more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.life.End()
 		s.cancel()
 		<-s.done
 		s.live.Store(false)

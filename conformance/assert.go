@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"testing"
 
@@ -105,6 +106,8 @@ func sentinel(err error) string {
 		return "context.Canceled"
 	case context.DeadlineExceeded:
 		return "context.DeadlineExceeded"
+	case fs.ErrClosed:
+		return "fs.ErrClosed"
 	}
 	return strconv.Quote(err.Error())
 }

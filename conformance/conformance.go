@@ -27,6 +27,7 @@ func cases() []testCase {
 	all = append(all, contextCases()...)
 	all = append(all, concurrencyCases()...)
 	all = append(all, deleteCases()...)
+	all = append(all, closeCases()...)
 	return all
 }
 

@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"sync"
 
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -27,6 +28,7 @@ import (
 type Store struct {
 	mu    sync.RWMutex
 	names map[string]string
+	life  lifetime.State
 }
 
 var (
@@ -43,7 +45,7 @@ func New() *Store {
 // Read returns the content stored under name, or an error matching
 // store.ErrNotFound.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
-	if err := store.Check(ctx, store.OpRead, name); err != nil {
+	if err := s.life.Check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	s.mu.RLock()
@@ -57,7 +59,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 
 // Write stores content under name, without copying it.
 func (s *Store) Write(ctx context.Context, name, content string) error {
-	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+	if err := s.life.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -68,7 +70,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 
 // Delete removes name.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+	if err := s.life.Check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -77,9 +79,12 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-// Close does nothing and returns nil, however often it is called. Unlike
-// what store.Store describes, the store and its names stay usable after it.
-func (s *Store) Close() error { return nil }
+// Close ends the store: later operations fail with an error matching
+// fs.ErrClosed. It returns nil, however often it is called.
+func (s *Store) Close() error {
+	s.life.End()
+	return nil
+}
 
 // Len returns how many names the store holds.
 func (s *Store) Len() int {

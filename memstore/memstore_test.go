@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -145,11 +146,11 @@ func TestClose(t *testing.T) {
 			t.Fatalf("Close #%d = %v; want nil", i+1, err)
 		}
 	}
-	if got, err := opened.Read(ctx, "a"); err != nil || got != "v" {
-		t.Errorf("Read after Close = %q, %v; want \"v\", nil", got, err)
+	if _, err := opened.Read(ctx, "a"); !errors.Is(err, fs.ErrClosed) || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Read after Close = %v; want an error matching fs.ErrClosed, not store.ErrNotFound", err)
 	}
-	if err := opened.Write(ctx, "b", "w"); err != nil {
-		t.Errorf("Write after Close = %v; want nil", err)
+	if err := opened.Write(ctx, "b", "w"); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Write after Close = %v; want an error matching fs.ErrClosed", err)
 	}
 	if err := memstore.New().Close(); err != nil {
 		t.Errorf("Close of a new store = %v; want nil", err)

@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/mutablestore/mutablestore/internal/bytestring"
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -46,6 +47,7 @@ type Store struct {
 	table    string // the quoted identifier, schema-qualified when given, for messages
 	sql      statements
 	ownsPool bool // opened by URL: Close closes the pool
+	life     lifetime.State
 }
 
 var (
@@ -75,7 +77,7 @@ func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 // Read returns the content stored under name, or an error matching
 // store.ErrNotFound when no row has that name. It runs one SELECT.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
-	if err := store.Check(ctx, store.OpRead, name); err != nil {
+	if err := s.life.Check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	var content contentString
@@ -89,7 +91,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 // a single statement, so a failed write leaves the previous content and a
 // concurrent Read sees the old or the new content, whole.
 func (s *Store) Write(ctx context.Context, name, content string) error {
-	if err := store.Check(ctx, store.OpWrite, name); err != nil {
+	if err := s.life.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
 	// content goes as a []byte, not a string: pgx sends a Go string in text
@@ -108,7 +110,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 // Delete removes name with one DELETE. Deleting a missing name is not an
 // error.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	if err := store.Check(ctx, store.OpDelete, name); err != nil {
+	if err := s.life.Check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
 	if _, err := s.pool.Exec(ctx, s.sql.delete, execMode, name); err != nil {
@@ -117,11 +119,11 @@ func (s *Store) Delete(ctx context.Context, name string) error {
 	return nil
 }
 
-// Close closes the pool of a store opened by URL (store.Open), which owns
-// it. For a store from New it does nothing: the pool is the caller's. Close
-// is idempotent.
+// Close ends the store as store.Store describes, and closes the pool of a
+// store opened by URL (store.Open), which owns it. The pool of a store from
+// New is the caller's and stays open.
 func (s *Store) Close() error {
-	if s.ownsPool {
+	if s.life.End() && s.ownsPool {
 		s.pool.Close()
 	}
 	return nil

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"net/url"
 	"strings"
 	"testing"
@@ -72,8 +73,8 @@ func TestOpenURL(t *testing.T) {
 	}
 }
 
-// TestCloseLeavesCallersPool checks that Close of a store from New leaves
-// the caller's pool open.
+// TestCloseLeavesCallersPool checks that Close of a store from New ends
+// the store but leaves the caller's pool open for its other users.
 func TestCloseLeavesCallersPool(t *testing.T) {
 	pool := testPool(t)
 	s := newStore(t, pool)
@@ -85,8 +86,11 @@ func TestCloseLeavesCallersPool(t *testing.T) {
 	if err := pool.Ping(t.Context()); err != nil {
 		t.Fatalf("the caller's pool after Close of a store from New: %v; want it open", err)
 	}
-	if err := s.Write(t.Context(), "static/a", "x"); err != nil {
-		t.Fatalf("Write after Close of a store from New: %v; the pool is the caller's, Close must not close it", err)
+	if err := s.Write(t.Context(), "static/a", "x"); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Write after Close of a store from New = %v; want an error matching fs.ErrClosed", err)
+	}
+	if err := newStore(t, pool).Write(t.Context(), "static/a", "x"); err != nil {
+		t.Fatalf("Write of another store on the same pool after Close: %v; the pool is the caller's, Close must not close it", err)
 	}
 }
 

@@ -3,10 +3,10 @@ package redisstore
 import (
 	"context"
 	"errors"
-	"io/fs"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -15,25 +15,15 @@ import (
 // in time: it may survive, or vanish in a failover. Retrying is safe.
 var ErrNotReplicated = errors.New("redisstore: applied on the master but not confirmed replicated")
 
-// errStoreClosed is the error of an operation after Close. It matches
-// fs.ErrClosed, and redis.ErrClosed for callers that matched what it used
-// to be.
-var errStoreClosed = closedError{}
-
-type closedError struct{}
-
-func (closedError) Error() string { return "redisstore: store is closed" }
-
-func (closedError) Is(target error) bool { return target == fs.ErrClosed || target == redis.ErrClosed }
-
 // fail is the one place that decides what an operation's error means.
-// Once Close began, the client's own "client is closed" is errStoreClosed.
+// Once Close began, the client's own "client is closed" is lifetime.ErrClosed,
+// as in every adapter.
 func (s *Store) fail(ctx context.Context, op, name string, err error) error {
 	switch {
 	case notFound(err):
 		err = store.ErrNotFound
-	case s.closed.Load() && errors.Is(err, redis.ErrClosed):
-		err = errStoreClosed
+	case s.life.Ended() && errors.Is(err, redis.ErrClosed):
+		err = lifetime.ErrClosed
 	}
 	return store.NewError(ctx, op, name, err)
 }

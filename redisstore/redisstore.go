@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -53,7 +53,7 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
-	closed    atomic.Bool // set by Close of an owned store
+	life      lifetime.State
 }
 
 var (
@@ -85,17 +85,6 @@ func New(client redis.UniversalClient, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// check is store.Check plus the closed state of an owned store.
-func (s *Store) check(ctx context.Context, op, name string) error {
-	if err := store.Check(ctx, op, name); err != nil {
-		return err
-	}
-	if s.closed.Load() {
-		return store.NewError(ctx, op, name, errStoreClosed)
-	}
-	return nil
-}
-
 // key is the Redis key of name. With a prefix, the concatenation is the
 // one allocation the store adds to a go-redis call.
 func (s *Store) key(name string) string {
@@ -104,7 +93,7 @@ func (s *Store) key(name string) string {
 
 // Read returns the content stored under name with one GET.
 func (s *Store) Read(ctx context.Context, name string) (string, error) {
-	if err := s.check(ctx, store.OpRead, name); err != nil {
+	if err := s.life.Check(ctx, store.OpRead, name); err != nil {
 		return "", err
 	}
 	// Result hands back the string go-redis read from the wire; Bytes would
@@ -119,7 +108,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 // Write stores content under name with one SET, which replaces a value of
 // any type and sets the TTL in the same command.
 func (s *Store) Write(ctx context.Context, name, content string) error {
-	if err := s.check(ctx, store.OpWrite, name); err != nil {
+	if err := s.life.Check(ctx, store.OpWrite, name); err != nil {
 		return err
 	}
 	key := s.key(name)
@@ -137,7 +126,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 
 // Delete removes name with one DEL.
 func (s *Store) Delete(ctx context.Context, name string) error {
-	if err := s.check(ctx, store.OpDelete, name); err != nil {
+	if err := s.life.Check(ctx, store.OpDelete, name); err != nil {
 		return err
 	}
 	key := s.key(name)
@@ -186,16 +175,15 @@ func (s *Store) waited(ctx context.Context, key string, cmd func(redis.Pipeliner
 	return nil
 }
 
-// Close closes the client of a store opened by URL, as store.Store
-// describes. For a store from New it does nothing: the client is the
-// caller's.
+// Close ends the store as store.Store describes, and closes the client of
+// a store opened by URL. The client of a store from New is the caller's and
+// stays open.
 func (s *Store) Close() error {
-	if !s.owned {
-		return nil
-	}
 	s.closeOnce.Do(func() {
-		s.closed.Store(true)
-		s.closeErr = s.client.Close()
+		s.life.End()
+		if s.owned {
+			s.closeErr = s.client.Close()
+		}
 	})
 	return s.closeErr
 }

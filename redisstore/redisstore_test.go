@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"errors"
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -220,8 +221,8 @@ func TestWrongType(t *testing.T) {
 	}
 }
 
-// TestClose checks who owns the client: a store built with New leaves it
-// open.
+// TestClose checks who owns the client: a store built with New ends, but
+// leaves the caller's client open.
 func TestClose(t *testing.T) {
 	ctx := t.Context()
 	c := newClient(t, nil)
@@ -232,8 +233,8 @@ func TestClose(t *testing.T) {
 	if err := c.Ping(ctx).Err(); err != nil {
 		t.Errorf("PING after Close of a store built with New = %v; want nil (the caller's client stays open)", err)
 	}
-	if err := s.Write(ctx, "still", "works"); err != nil {
-		t.Errorf("Write after Close of a store built with New = %v; want nil", err)
+	if err := s.Write(ctx, "still", "works"); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Write after Close of a store built with New = %v; want an error matching fs.ErrClosed", err)
 	}
 }
 

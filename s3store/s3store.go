@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/mutablestore/mutablestore/internal/bytestring"
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -32,6 +33,7 @@ type Store struct {
 	prefix string
 
 	transport *http.Transport // of a store opened by URL; nil from New
+	life      lifetime.State
 }
 
 var (
@@ -72,12 +74,10 @@ func validatePrefix(prefix string) error {
 // store built with New owns nothing, and Close leaves the caller's client
 // alone.
 //
-// Close always returns nil, and calling it again is harmless. Unlike what
-// store.Store describes, the store keeps working after Close, on new
-// connections, so a request still in flight completes; call Close once the
-// store is no longer used.
+// Close returns nil, however often it is called. Operations after it fail
+// as store.Store describes; a request already in flight completes.
 func (s *Store) Close() error {
-	if s.transport != nil {
+	if s.life.End() && s.transport != nil {
 		s.transport.CloseIdleConnections()
 	}
 	return nil
@@ -89,7 +89,7 @@ func (s *Store) Bucket() string { return s.bucket }
 // key runs the checks every operation starts with and returns the object
 // key for name. It needs no length check: see store.MaxPrefixLen.
 func (s *Store) key(ctx context.Context, op, name string) (string, error) {
-	if err := store.Check(ctx, op, name); err != nil {
+	if err := s.life.Check(ctx, op, name); err != nil {
 		return "", err
 	}
 	return s.prefix + name, nil
