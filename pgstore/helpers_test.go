@@ -70,8 +70,8 @@ func uniqueTable(t testing.TB, pool *pgxpool.Pool) string {
 // dropWhenDone drops the table id at the end of the test.
 func dropWhenDone(t testing.TB, pool *pgxpool.Pool, id pgx.Identifier) {
 	t.Helper()
-	t.Cleanup(func() {
-		if _, err := pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+id.Sanitize()); err != nil {
+	testservice.Cleanup(t, func(ctx context.Context) {
+		if _, err := pool.Exec(ctx, "DROP TABLE IF EXISTS "+id.Sanitize()); err != nil {
 			t.Errorf("drop table %s: %v", id.Sanitize(), err)
 		}
 	})
@@ -85,8 +85,8 @@ func uniqueSchema(t testing.TB, pool *pgxpool.Pool) string {
 	if _, err := pool.Exec(context.Background(), "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
 		t.Fatalf("create schema: %v", err)
 	}
-	t.Cleanup(func() {
-		if _, err := pool.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+	testservice.Cleanup(t, func(ctx context.Context) {
+		if _, err := pool.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})

@@ -33,8 +33,8 @@ func invPool(t testing.TB) *pgxpool.Pool {
 func invBackend(t testing.TB, pool *pgxpool.Pool) (*pgstore.Store, string) {
 	t.Helper()
 	table := testservice.UniqueName(t, "inv_")
-	t.Cleanup(func() {
-		pool.Exec(context.Background(), "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
+	testservice.Cleanup(t, func(ctx context.Context) {
+		pool.Exec(ctx, "DROP TABLE IF EXISTS "+pgx.Identifier{table}.Sanitize())
 	})
 	s, err := openTable(context.Background(), pool, pgstore.Options{Table: table})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -74,10 +73,7 @@ var backends = []backend{
 func newPrefix(t testing.TB, c redis.UniversalClient) string {
 	t.Helper()
 	prefix := testservice.UniqueName(t, "redisstore") + ":"
-	t.Cleanup(func() {
-		// t.Context is already cancelled when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+	testservice.Cleanup(t, func(ctx context.Context) {
 		if err := deleteKeys(ctx, c, prefix); err != nil {
 			t.Errorf("delete the keys under %q: %v", prefix, err)
 		}

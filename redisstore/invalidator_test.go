@@ -37,9 +37,7 @@ func invClient(t testing.TB, clientName string) *redis.Client {
 func invPrefix(t testing.TB, c *redis.Client) string {
 	t.Helper()
 	prefix := testservice.UniqueName(t, "inv") + ":"
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+	testservice.Cleanup(t, func(ctx context.Context) {
 		keys, _ := c.Keys(ctx, prefix+"*").Result()
 		for _, k := range keys {
 			c.Del(ctx, k)
@@ -269,8 +267,8 @@ func TestInvalidatorCluster(t *testing.T) {
 	t.Cleanup(func() { cc.Close() })
 	ctx := context.Background()
 	prefix := testservice.UniqueName(t, "invc") + ":"
-	t.Cleanup(func() {
-		cc.ForEachMaster(context.Background(), func(ctx context.Context, n *redis.Client) error {
+	testservice.Cleanup(t, func(ctx context.Context) {
+		cc.ForEachMaster(ctx, func(ctx context.Context, n *redis.Client) error {
 			keys, _ := n.Keys(ctx, prefix+"*").Result()
 			for _, k := range keys {
 				n.Del(ctx, k)

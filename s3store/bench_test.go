@@ -24,7 +24,7 @@ const benchSize = conformance.DefaultBenchmarkSize
 // benchStore returns a store on MinIO and the client it uses.
 func benchStore(b *testing.B) (*s3store.Store, *s3.Client) {
 	b.Helper()
-	srv := testservice.S3(b)
+	srv := testservice.MinIO(b)
 	client, _ := newClient(b, srv, clientConfig{uncounted: true})
 	return newStore(b, client, newBucket(b, client)), client
 }
@@ -101,7 +101,7 @@ func BenchmarkWrite(b *testing.B) {
 // BenchmarkConformance runs the shared benchmarks (Read, Write and a mixed
 // parallel load) on MinIO.
 func BenchmarkConformance(b *testing.B) {
-	srv := testservice.S3(b)
+	srv := testservice.MinIO(b)
 	client, _ := newClient(b, srv, clientConfig{uncounted: true})
 	bucket := newBucket(b, client)
 	conformance.Benchmark(b, func(tb testing.TB) store.MutableStore {

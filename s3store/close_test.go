@@ -17,7 +17,7 @@ import (
 // checks that Close gives the goroutines back: without it they would live
 // until the transport's idle timeout, 90 seconds.
 func TestCloseReleasesConnections(t *testing.T) {
-	srv := testservice.S3(t)
+	srv := testservice.MinIO(t)
 	admin, _ := newClient(t, srv, clientConfig{})
 	bucket := newBucket(t, admin)
 	awsEnv(t, srv.AccessKey, srv.SecretKey)
@@ -63,7 +63,7 @@ func TestCloseReleasesConnections(t *testing.T) {
 // TestCloseNew checks that Close of a store from New leaves the caller's
 // client working.
 func TestCloseNew(t *testing.T) {
-	srv := testservice.S3(t)
+	srv := testservice.MinIO(t)
 	client, _ := newClient(t, srv, clientConfig{})
 	bucket := newBucket(t, client)
 	s := newStore(t, client, bucket)

@@ -16,7 +16,7 @@ import (
 // leads nowhere does. The SDK gives each of these 404s the code NotFound;
 // none may read as a missing name, and Delete must not report success.
 func TestWrongEndpoint(t *testing.T) {
-	srv := testservice.S3(t) // only for the keys the client signs with
+	srv := testservice.MinIO(t) // only for the keys the client signs with
 	for _, tc := range []struct {
 		name, contentType, body string
 	}{
@@ -63,7 +63,7 @@ func TestWrongEndpoint(t *testing.T) {
 // "no such key", as HeadObject gets on every server, and some gateways
 // answer GetObject that way too.
 func TestBodiless404WithRequestID(t *testing.T) {
-	srv := testservice.S3(t)
+	srv := testservice.MinIO(t)
 	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Amz-Request-Id", "18A0B1C2D3E4F5A6")
 		w.WriteHeader(http.StatusNotFound)

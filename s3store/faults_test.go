@@ -136,7 +136,7 @@ func TestMissingBucket(t *testing.T) {
 // waiting is done by a listener that accepts connections and never answers,
 // standing in for a server that hangs.
 func TestContext(t *testing.T) {
-	srv := testservice.S3(t)
+	srv := testservice.MinIO(t)
 	client, reqs := newClient(t, srv, clientConfig{})
 	s := newStore(t, client, "any-bucket")
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -29,7 +28,7 @@ func TestMain(m *testing.M) { testservice.Main(m) }
 // server, so every behaviour is checked on MinIO and on versitygw.
 func servers(t *testing.T, f func(t *testing.T, srv testservice.S3Server)) {
 	t.Helper()
-	for _, get := range []func(testing.TB) testservice.S3Server{testservice.S3, testservice.VersityGW} {
+	for _, get := range []func(testing.TB) testservice.S3Server{testservice.MinIO, testservice.VersityGW} {
 		srv := get(t)
 		t.Run(srv.Name, func(t *testing.T) { f(t, srv) })
 	}
@@ -116,9 +115,7 @@ func newBucket(t testing.TB, client *s3.Client) string {
 	if _, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatalf("CreateBucket %s: %v", bucket, err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+	testservice.Cleanup(t, func(ctx context.Context) {
 		if err := removeBucket(ctx, client, bucket); err != nil {
 			t.Errorf("remove bucket %s: %v", bucket, err)
 		}

@@ -132,7 +132,7 @@ func testRoundTrips(t *testing.T, srv testservice.S3Server, cc clientConfig) {
 // TestKeys checks that a name is stored under the prefix followed by the
 // name, unchanged, so other tools see the objects where they expect them.
 func TestKeys(t *testing.T) {
-	srv := testservice.S3(t)
+	srv := testservice.MinIO(t)
 	client, _ := newClient(t, srv, clientConfig{})
 	bucket := newBucket(t, client)
 	s, err := s3store.New(client, bucket, s3store.Options{Prefix: "site/blog/"})
@@ -254,7 +254,7 @@ func TestNewOptions(t *testing.T) {
 
 // TestErrorChain checks that a failure keeps the SDK's error reachable.
 func TestErrorChain(t *testing.T) {
-	srv := testservice.S3(t)
+	srv := testservice.MinIO(t)
 	client, _ := newClient(t, srv, clientConfig{})
 	s, err := s3store.New(client, testservice.UniqueName(t, "missing-"), s3store.Options{})
 	if err != nil {

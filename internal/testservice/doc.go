@@ -4,34 +4,40 @@
 //
 // # Where a server comes from
 //
-// Each getter (RedisURL, RedisClusterAddrs, PostgresURL, S3, VersityGW)
-// resolves its server in this order:
+// Each getter (RedisURL, RedisClusterAddrs, RedisSentinel, PostgresURL,
+// PgBouncerURL, MinIO, VersityGW) resolves its server in this order:
 //
 //  1. An environment variable naming a running server, so any CI or developer
 //     can point the tests at servers they run themselves. `scripts/services
 //     start` runs all of them natively on loopback and prints the variables;
-//     `eval "$(scripts/services env)"` sets them. `docker compose up -d`
-//     runs Redis, PostgreSQL and MinIO on the same ports with the same
+//     `eval "$(scripts/services env)"` sets them. docker-compose.yml runs
+//     Redis, PostgreSQL and MinIO on the same ports with the same
 //     credentials, so the same variables work.
 //  2. Otherwise a container started with testcontainers-go, when a Docker
 //     engine answers (checked once, quickly; no Docker means no attempt).
+//     Not for the Redis Cluster, Sentinel and PgBouncer.
 //  3. Otherwise the test is skipped with a message naming the variables to
 //     set, or, when MUTABLESTORE_TEST_REQUIRE=1 (CI sets it), the test fails.
 //
 // The variables are:
 //
-//	MUTABLESTORE_TEST_REDIS_URL           redis://:PASSWORD@127.0.0.1:16379/0
-//	MUTABLESTORE_TEST_REDIS_CLUSTER_ADDRS 127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003
-//	MUTABLESTORE_TEST_POSTGRES_URL        postgres://USER:PASSWORD@127.0.0.1:15432/DB?sslmode=disable
-//	MUTABLESTORE_TEST_S3_ENDPOINT         http://127.0.0.1:19000 (MinIO)
+//	MUTABLESTORE_TEST_REDIS_URL           redis://:PASSWORD@HOST:PORT/0
+//	MUTABLESTORE_TEST_REDIS_CLUSTER_ADDRS HOST:PORT,HOST:PORT,HOST:PORT
+//	MUTABLESTORE_TEST_REDIS_SENTINEL_ADDRS HOST:PORT,... (the sentinels)
+//	MUTABLESTORE_TEST_REDIS_SENTINEL_MASTER the name they watch
+//	MUTABLESTORE_TEST_POSTGRES_URL        postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable
+//	MUTABLESTORE_TEST_PGBOUNCER_URL       the same through PgBouncer (transaction pooling)
+//	MUTABLESTORE_TEST_S3_ENDPOINT         http://HOST:PORT (MinIO)
 //	MUTABLESTORE_TEST_S3_ACCESS_KEY, MUTABLESTORE_TEST_S3_SECRET_KEY
-//	MUTABLESTORE_TEST_S3_REGION           optional, default us-east-1
-//	MUTABLESTORE_TEST_VERSITYGW_ENDPOINT  http://127.0.0.1:17070
+//	MUTABLESTORE_TEST_S3_REGION           optional
+//	MUTABLESTORE_TEST_VERSITYGW_ENDPOINT  http://HOST:PORT
 //	MUTABLESTORE_TEST_VERSITYGW_ACCESS_KEY, MUTABLESTORE_TEST_VERSITYGW_SECRET_KEY
-//	MUTABLESTORE_TEST_VERSITYGW_REGION    optional, default us-east-1
-//	MUTABLESTORE_TEST_PGBOUNCER_URL       postgres://USER:PASSWORD@127.0.0.1:16432/DB?sslmode=disable (transaction pooling)
-//	MUTABLESTORE_TEST_REDIS_SENTINEL_ADDRS 127.0.0.1:16390,127.0.0.1:16391,127.0.0.1:16392
-//	MUTABLESTORE_TEST_REDIS_SENTINEL_MASTER mutablestore
+//	MUTABLESTORE_TEST_VERSITYGW_REGION    optional
+//
+// The development ports and credentials are in services.env in this
+// directory, the one file scripts/services, scripts/containers and
+// docker-compose.yml read too; it is embedded, and the skip messages and
+// containers take their examples, credentials and default region from it.
 //
 // An endpoint set without its keys is a configuration mistake and fails the
 // test rather than skipping it.

@@ -11,14 +11,14 @@ const EnvPgBouncerURL = "MUTABLESTORE_TEST_PGBOUNCER_URL"
 // transactions of one client connection may run on different server
 // connections, so session state such as named prepared statements does not
 // carry over. There is no container fallback: only the environment
-// (scripts/services starts one on 127.0.0.1:16432) provides it.
+// (scripts/services starts one) provides it.
 func PgBouncerURL(t testing.TB) string {
 	t.Helper()
 	if u := env(EnvPgBouncerURL); u != "" {
 		return u
 	}
 	unavailable(t, "PgBouncer",
-		EnvPgBouncerURL+"=postgres://"+postgresUser+":"+postgresPassword+"@127.0.0.1:16432/"+postgresDB+"?sslmode=disable",
+		EnvPgBouncerURL+"="+postgresExampleURL("PGBOUNCER_PORT"),
 		"run `eval \"$(scripts/services env)\"` after `scripts/services start`",
 		"no container is started for it")
 	return ""

@@ -14,12 +14,12 @@ const (
 	EnvPostgresImage = "MUTABLESTORE_TEST_POSTGRES_IMAGE"
 )
 
-// The fixed development role and database used by scripts/services,
-// docker-compose.yml and the container.
-const (
-	postgresUser     = "mutablestore"
-	postgresPassword = "mutablestore-dev"
-	postgresDB       = "mutablestore"
+// The development role and database of services.env, used by the
+// container too.
+var (
+	postgresUser     = dev.get("POSTGRES_USER")
+	postgresPassword = dev.get("POSTGRES_PASSWORD")
+	postgresDB       = dev.get("POSTGRES_DB")
 )
 
 var postgresContainer shared[string]
@@ -36,7 +36,7 @@ func PostgresURL(t testing.TB) string {
 	u, err := postgresContainer.get(startPostgres)
 	if err != nil {
 		unavailable(t, "PostgreSQL",
-			EnvPostgresURL+"=postgres://"+postgresUser+":"+postgresPassword+"@127.0.0.1:15432/"+postgresDB+"?sslmode=disable",
+			EnvPostgresURL+"="+postgresExampleURL("POSTGRES_PORT"),
 			howToStart, err.Error())
 	}
 	return u

@@ -17,10 +17,9 @@ const (
 	EnvRedisImage        = "MUTABLESTORE_TEST_REDIS_IMAGE"
 )
 
-// redisPassword is the fixed development password used by scripts/services,
-// docker-compose.yml and the container, so a wrong-password test has a
-// password to get wrong.
-const redisPassword = "mutablestore-dev"
+// redisPassword is the development password of services.env, used by the
+// container too, so a wrong-password test has a password to get wrong.
+var redisPassword = dev.get("REDIS_PASSWORD")
 
 var redisContainer shared[string]
 
@@ -34,7 +33,7 @@ func RedisURL(t testing.TB) string {
 	}
 	u, err := redisContainer.get(startRedis)
 	if err != nil {
-		unavailable(t, "Redis", EnvRedisURL+"=redis://:"+redisPassword+"@127.0.0.1:16379/0", howToStart, err.Error())
+		unavailable(t, "Redis", EnvRedisURL+"=redis://:"+redisPassword+"@"+dev.addr("REDIS_PORT")+"/0", howToStart, err.Error())
 	}
 	return u
 }
@@ -74,7 +73,7 @@ func RedisClusterAddrs(t testing.TB) []string {
 	}
 	if len(addrs) == 0 {
 		unavailable(t, "Redis Cluster",
-			EnvRedisClusterAddrs+"=127.0.0.1:17001,127.0.0.1:17002,127.0.0.1:17003",
+			EnvRedisClusterAddrs+"="+dev.addrs("REDIS_CLUSTER_PORTS"),
 			"run `scripts/services start` then `eval \"$(scripts/services env)\"`",
 			"there is no container fallback for a cluster (scripts/services starts one; docker-compose.yml does not)")
 	}

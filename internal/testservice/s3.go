@@ -24,12 +24,12 @@ const (
 	EnvVersityGWImage     = "MUTABLESTORE_TEST_VERSITYGW_IMAGE"
 )
 
-// The fixed development keys used by scripts/services, docker-compose.yml and
-// the containers.
-const (
-	s3AccessKey = "mutablestore"
-	s3SecretKey = "mutablestore-dev-secret"
-	s3Region    = "us-east-1"
+// The development keys and region of services.env, used by the containers
+// too.
+var (
+	s3AccessKey = dev.get("S3_ACCESS_KEY")
+	s3SecretKey = dev.get("S3_SECRET_KEY")
+	s3Region    = dev.get("S3_REGION")
 )
 
 // S3Server describes an S3-compatible server. Clients must use path-style
@@ -44,7 +44,7 @@ type S3Server struct {
 	// AccessKey and SecretKey are root credentials: tests may create and
 	// delete buckets.
 	AccessKey, SecretKey string
-	// Region is the signing region, "us-east-1" unless configured.
+	// Region is the signing region, services.env's unless configured.
 	Region string
 }
 
@@ -53,13 +53,15 @@ var (
 	versityGWContainer shared[S3Server]
 )
 
-// S3 returns a MinIO server. Buckets are shared with other tests and test
-// binaries: create buckets named with UniqueName and delete them in
-// t.Cleanup.
-func S3(t testing.TB) S3Server {
+// MinIO returns a MinIO server, from MUTABLESTORE_TEST_S3_* (the variables
+// keep the generic name: any S3-compatible server may stand in, but the
+// tests are written against MinIO's behaviour). Buckets are shared with
+// other tests and test binaries: create buckets named with UniqueName and
+// delete them in t.Cleanup.
+func MinIO(t testing.TB) S3Server {
 	t.Helper()
 	return s3Server(t, "minio", "MinIO", EnvS3Endpoint, EnvS3AccessKey, EnvS3SecretKey, EnvS3Region,
-		"http://127.0.0.1:19000", &minioContainer, startMinIO)
+		"http://"+dev.addr("MINIO_PORT"), &minioContainer, startMinIO)
 }
 
 // VersityGW returns a versitygw server with the posix backend, a second
@@ -67,7 +69,7 @@ func S3(t testing.TB) S3Server {
 func VersityGW(t testing.TB) S3Server {
 	t.Helper()
 	return s3Server(t, "versitygw", "versitygw", EnvVersityGWEndpoint, EnvVersityGWAccessKey, EnvVersityGWSecretKey,
-		EnvVersityGWRegion, "http://127.0.0.1:17070", &versityGWContainer, startVersityGW)
+		EnvVersityGWRegion, "http://"+dev.addr("VERSITYGW_PORT"), &versityGWContainer, startVersityGW)
 }
 
 func s3Server(t testing.TB, name, service, endpointVar, accessVar, secretVar, regionVar, example string,

@@ -36,7 +36,7 @@ func RedisSentinel(t testing.TB) Sentinel {
 	master := env(EnvRedisSentinelMaster)
 	if len(addrs) == 0 || master == "" {
 		unavailable(t, "Redis Sentinel",
-			EnvRedisSentinelAddrs+"=127.0.0.1:16390,127.0.0.1:16391,127.0.0.1:16392 and "+EnvRedisSentinelMaster+"=mutablestore",
+			EnvRedisSentinelAddrs+"="+dev.addrs("REDIS_SENTINEL_PORTS")+" and "+EnvRedisSentinelMaster+"="+dev.get("REDIS_SENTINEL_MASTER"),
 			"run `scripts/services start` then `eval \"$(scripts/services env)\"`",
 			"there is no container fallback for sentinels")
 	}

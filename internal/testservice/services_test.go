@@ -84,7 +84,7 @@ func TestPostgresAnswers(t *testing.T) {
 }
 
 func TestS3Answers(t *testing.T) {
-	s3Answers(t, testservice.S3(t))
+	s3Answers(t, testservice.MinIO(t))
 }
 
 func TestVersityGWAnswers(t *testing.T) {
@@ -95,7 +95,7 @@ func TestVersityGWAnswers(t *testing.T) {
 // scripts/containers runs with no S3 variables set, so that S3
 // comes from a container.
 func TestS3FromContainer(t *testing.T) {
-	s3Answers(t, testservice.S3(t))
+	s3Answers(t, testservice.MinIO(t))
 }
 
 func s3Answers(t *testing.T, srv testservice.S3Server) {

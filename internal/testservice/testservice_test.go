@@ -52,7 +52,7 @@ func TestMissingServer(t *testing.T) {
 		{"RedisURL", []string{testservice.EnvRedisURL}, func(t testing.TB) { testservice.RedisURL(t) }},
 		{"RedisClusterAddrs", []string{testservice.EnvRedisClusterAddrs}, func(t testing.TB) { testservice.RedisClusterAddrs(t) }},
 		{"PostgresURL", []string{testservice.EnvPostgresURL}, func(t testing.TB) { testservice.PostgresURL(t) }},
-		{"S3", []string{testservice.EnvS3Endpoint, testservice.EnvS3AccessKey, testservice.EnvS3SecretKey}, func(t testing.TB) { testservice.S3(t) }},
+		{"MinIO", []string{testservice.EnvS3Endpoint, testservice.EnvS3AccessKey, testservice.EnvS3SecretKey}, func(t testing.TB) { testservice.MinIO(t) }},
 		{"VersityGW", []string{testservice.EnvVersityGWEndpoint, testservice.EnvVersityGWAccessKey, testservice.EnvVersityGWSecretKey}, func(t testing.TB) { testservice.VersityGW(t) }},
 	}
 	// This test must not start containers: with a Docker engine it needs
@@ -103,8 +103,8 @@ func TestFromEnv(t *testing.T) {
 		t.Errorf("PostgresURL = %q", got)
 	}
 	want := testservice.S3Server{Name: "minio", Endpoint: "http://127.0.0.1:1", AccessKey: "ak", SecretKey: "sk", Region: "us-east-1"}
-	if got := testservice.S3(t); got != want {
-		t.Errorf("S3 = %+v; want %+v", got, want)
+	if got := testservice.MinIO(t); got != want {
+		t.Errorf("MinIO = %+v; want %+v", got, want)
 	}
 	want = testservice.S3Server{Name: "versitygw", Endpoint: "https://127.0.0.1:2", AccessKey: "ak2", SecretKey: "sk2", Region: "eu-west-3"}
 	if got := testservice.VersityGW(t); got != want {
@@ -116,7 +116,7 @@ func TestS3EndpointWithoutKeysFails(t *testing.T) {
 	t.Setenv(testservice.EnvS3Endpoint, "http://127.0.0.1:1")
 	t.Setenv(testservice.EnvS3AccessKey, "")
 	t.Setenv(testservice.EnvRequire, "")
-	r := run(t, func(t testing.TB) { testservice.S3(t) })
+	r := run(t, func(t testing.TB) { testservice.MinIO(t) })
 	if !r.failed || !strings.Contains(r.msg, testservice.EnvS3AccessKey) {
 		t.Fatalf("failed=%v msg=%q; want a failure naming %s", r.failed, r.msg, testservice.EnvS3AccessKey)
 	}

@@ -32,7 +32,6 @@ package pgstoretest
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -74,10 +73,7 @@ func New(t testing.TB) *pgstore.Store {
 	table := testservice.UniqueName(t, "mstoretest_")
 	// Registered before the pool's own cleanup runs (cleanups run last in,
 	// first out), so the pool is still open here.
-	t.Cleanup(func() {
-		// t.Context is done when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+	testservice.Cleanup(t, func(ctx context.Context) {
 		if _, err := pool.Exec(ctx, "drop table if exists "+pgx.Identifier{table}.Sanitize()); err != nil {
 			t.Errorf("pgstoretest: dropping table %s: %v", table, err)
 		}

@@ -30,7 +30,6 @@ package redisstoretest
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -76,10 +75,7 @@ func NewWithOptions(t testing.TB, opts redisstore.Options) *redisstore.Store {
 	t.Helper()
 	c := Client(t)
 	opts.Prefix = testservice.UniqueName(t, "mstoretest") + ":"
-	t.Cleanup(func() {
-		// t.Context is done when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+	testservice.Cleanup(t, func(ctx context.Context) {
 		iter := c.Scan(ctx, 0, opts.Prefix+"*", 1000).Iterator()
 		for iter.Next(ctx) {
 			if err := c.Del(ctx, iter.Val()).Err(); err != nil {

@@ -38,7 +38,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -60,7 +59,7 @@ type Server = testservice.S3Server
 // documentation). It is shared: use buckets of your own.
 func Get(t testing.TB) Server {
 	t.Helper()
-	return testservice.S3(t)
+	return testservice.MinIO(t)
 }
 
 // Client returns a client of the server configured as s3store recommends for
@@ -88,10 +87,7 @@ func New(t testing.TB) *s3store.Store {
 	if _, err := c.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
 		t.Fatalf("s3storetest: creating bucket %s: %v", bucket, err)
 	}
-	t.Cleanup(func() {
-		// t.Context is done when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
+	testservice.Cleanup(t, func(ctx context.Context) {
 		if err := removeBucket(ctx, c, bucket); err != nil {
 			t.Errorf("s3storetest: removing bucket %s: %v", bucket, err)
 		}
