@@ -3,7 +3,6 @@ package pgstore_test
 import (
 	"context"
 	"net"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,7 +18,7 @@ import (
 // they build a pool from it.
 func poolConfig(t testing.TB) *pgxpool.Config {
 	t.Helper()
-	config, err := pgxpool.ParseConfig(testservice.PostgresURL(t))
+	config, err := pgxpool.ParseConfig(testservice.Postgres(t).URL)
 	if err != nil {
 		t.Fatalf("parse the test server URL: %v", err)
 	}
@@ -48,7 +47,7 @@ var (
 // It lives until the test binary exits.
 func testPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	rawURL := testservice.PostgresURL(t)
+	rawURL := testservice.Postgres(t).URL
 	sharedPoolOnce.Do(func() {
 		sharedPool, sharedPoolErr = pgxpool.New(context.Background(), rawURL)
 	})
@@ -130,12 +129,8 @@ func tableExists(t testing.TB, pool *pgxpool.Pool, schema, table string) bool {
 // may contain.
 func password(t testing.TB) string {
 	t.Helper()
-	u, err := url.Parse(testservice.PostgresURL(t))
-	if err != nil {
-		t.Fatalf("parse the test server URL: %v", err)
-	}
-	pw, ok := u.User.Password()
-	if !ok || pw == "" {
+	pw := testservice.Postgres(t).Password
+	if pw == "" {
 		t.Fatalf("the test server URL has no password; the tests that check that errors do not leak it need one")
 	}
 	return pw

@@ -21,7 +21,7 @@ import (
 // invPool returns a pool of the test server, closed when the test ends.
 func invPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), testservice.PostgresURL(t))
+	pool, err := pgxpool.New(context.Background(), testservice.Postgres(t).URL)
 	if err != nil {
 		t.Fatalf("pgxpool.New: %v", err)
 	}

@@ -22,7 +22,7 @@ import (
 // ends.
 func bouncerPool(t testing.TB, maxConns int32) *pgxpool.Pool {
 	t.Helper()
-	config, err := pgxpool.ParseConfig(testservice.PgBouncerURL(t))
+	config, err := pgxpool.ParseConfig(testservice.PgBouncer(t).URL)
 	if err != nil {
 		t.Fatalf("parse the PgBouncer URL: %v", err)
 	}

@@ -20,7 +20,7 @@ import (
 func TestOneRoundTrip(t *testing.T) {
 	t.Run("direct", func(t *testing.T) { testOneRoundTrip(t, poolConfig(t)) })
 	t.Run("pgbouncer", func(t *testing.T) {
-		config, err := pgxpool.ParseConfig(testservice.PgBouncerURL(t))
+		config, err := pgxpool.ParseConfig(testservice.PgBouncer(t).URL)
 		if err != nil {
 			t.Fatal(err)
 		}

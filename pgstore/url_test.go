@@ -21,7 +21,7 @@ import (
 // parameters given.
 func storeURL(t *testing.T, scheme string, params url.Values) string {
 	t.Helper()
-	u, err := url.Parse(testservice.PostgresURL(t))
+	u, err := url.Parse(testservice.Postgres(t).URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,19 +18,19 @@ func TestMain(m *testing.M) { testservice.Main(m) }
 // tests look for it in error messages.
 func redisPassword(t testing.TB) string {
 	t.Helper()
-	o := standaloneOptions(t)
-	if o.Password == "" {
-		t.Fatal("testservice.RedisURL gave a URL without a password; the leak checks need one")
+	pw := testservice.Redis(t).Password
+	if pw == "" {
+		t.Fatal("testservice.Redis gave a server without a password; the leak checks need one")
 	}
-	return o.Password
+	return pw
 }
 
-// standaloneOptions parses testservice.RedisURL.
+// standaloneOptions parses testservice.Redis's URL.
 func standaloneOptions(t testing.TB) *redis.Options {
 	t.Helper()
-	o, err := redis.ParseURL(testservice.RedisURL(t))
+	o, err := redis.ParseURL(testservice.Redis(t).URL)
 	if err != nil {
-		t.Fatalf("parse testservice.RedisURL: %v", err)
+		t.Fatalf("parse testservice.Redis's URL: %v", err)
 	}
 	return o
 }

@@ -23,9 +23,9 @@ import (
 // test can find and kill its connections), closed when the test ends.
 func invClient(t testing.TB, clientName string) *redis.Client {
 	t.Helper()
-	o, err := redis.ParseURL(testservice.RedisURL(t))
+	o, err := redis.ParseURL(testservice.Redis(t).URL)
 	if err != nil {
-		t.Fatalf("parse testservice.RedisURL: %v", err)
+		t.Fatalf("parse testservice.Redis's URL: %v", err)
 	}
 	o.ClientName = clientName
 	c := redis.NewClient(o)

@@ -58,7 +58,7 @@ func TestOpenURL(t *testing.T) {
 	ctx := t.Context()
 	c := newClient(t, nil)
 	prefix := newPrefix(t, c)
-	s := openStore(t, withQuery(t, testservice.RedisURL(t), url.Values{
+	s := openStore(t, withQuery(t, testservice.Redis(t).URL, url.Values{
 		"prefix":       {prefix},
 		"ttl":          {"2h"},
 		"dial_timeout": {"2s"}, // a go-redis parameter still reaches go-redis
@@ -102,7 +102,7 @@ func TestOpenClusterURL(t *testing.T) {
 func TestCloseOwnedClient(t *testing.T) {
 	ctx := t.Context()
 	c := newClient(t, nil)
-	s, err := store.Open(ctx, withQuery(t, testservice.RedisURL(t), url.Values{"prefix": {newPrefix(t, c)}}))
+	s, err := store.Open(ctx, withQuery(t, testservice.Redis(t).URL, url.Values{"prefix": {newPrefix(t, c)}}))
 	if err != nil {
 		t.Fatalf("store.Open: %v", err)
 	}

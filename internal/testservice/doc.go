@@ -4,8 +4,8 @@
 //
 // # Where a server comes from
 //
-// Each getter (RedisURL, RedisClusterAddrs, RedisSentinel, PostgresURL,
-// PgBouncerURL, MinIO, VersityGW) resolves its server in this order:
+// Each getter (Redis, RedisClusterAddrs, RedisSentinel, Postgres, PgBouncer,
+// MinIO, VersityGW) resolves its server in this order:
 //
 //  1. An environment variable naming a running server, so any CI or developer
 //     can point the tests at servers they run themselves. `scripts/services

@@ -12,7 +12,7 @@ import (
 )
 
 func TestPgBouncerAnswers(t *testing.T) {
-	raw := testservice.PgBouncerURL(t)
+	raw := testservice.PgBouncer(t).URL
 	config, err := pgx.ParseConfig(raw)
 	if err != nil {
 		t.Fatal(err)
@@ -29,13 +29,9 @@ func TestPgBouncerAnswers(t *testing.T) {
 	if err := conn.QueryRow(t.Context(), "select current_database()").Scan(&db); err != nil {
 		t.Fatal(err)
 	}
-	// The same database as PostgresURL's, so tables are shared with it.
-	pu, err := url.Parse(testservice.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := strings.TrimPrefix(pu.Path, "/"); db != want {
-		t.Errorf("current_database() through PgBouncer = %q; want %q, PostgresURL's", db, want)
+	// The same database as Postgres's, so tables are shared with it.
+	if want := testservice.Postgres(t).Database; db != want {
+		t.Errorf("current_database() through PgBouncer = %q; want %q, Postgres's", db, want)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -53,7 +49,7 @@ func TestPgBouncerMissing(t *testing.T) {
 		t.Run("require="+require, func(t *testing.T) {
 			t.Setenv(testservice.EnvPgBouncerURL, "")
 			t.Setenv(testservice.EnvRequire, require)
-			r := run(t, func(t testing.TB) { testservice.PgBouncerURL(t) })
+			r := run(t, func(t testing.TB) { testservice.PgBouncer(t) })
 			if require == "1" && !r.failed || require == "" && !r.skipped {
 				t.Fatalf("skipped=%v failed=%v (%q); want skipped without %s, failed with it",
 					r.skipped, r.failed, r.msg, testservice.EnvRequire)

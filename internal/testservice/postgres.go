@@ -2,6 +2,7 @@ package testservice
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/testcontainers/testcontainers-go"
@@ -24,22 +25,41 @@ var (
 
 var postgresContainer shared[string]
 
-// PostgresURL returns a pgx connection URL
-// (postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable) for a role that
-// owns its database and authenticates with a password. The database is
-// shared: create tables under UniqueName names and drop them in t.Cleanup.
-func PostgresURL(t testing.TB) string {
+// PostgresServer describes a PostgreSQL server (or PgBouncer in front of
+// one) and a role that owns its database and authenticates with a password.
+type PostgresServer struct {
+	// URL is a pgx connection URL:
+	// postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=disable.
+	URL string
+	// Addr, User, Password and Database are the URL's parts; tests check
+	// that no error contains the password.
+	Addr, User, Password, Database string
+}
+
+// Postgres returns a PostgreSQL server. The database is shared: create
+// tables under UniqueName names and drop them in t.Cleanup.
+func Postgres(t testing.TB) PostgresServer {
 	t.Helper()
-	if u := env(EnvPostgresURL); u != "" {
-		return u
+	u := env(EnvPostgresURL)
+	if u == "" {
+		var err error
+		u, err = postgresContainer.get(startPostgres)
+		if err != nil {
+			unavailable(t, "PostgreSQL",
+				EnvPostgresURL+"="+postgresExampleURL("POSTGRES_PORT"),
+				howToStart, err.Error())
+		}
 	}
-	u, err := postgresContainer.get(startPostgres)
-	if err != nil {
-		unavailable(t, "PostgreSQL",
-			EnvPostgresURL+"="+postgresExampleURL("POSTGRES_PORT"),
-			howToStart, err.Error())
-	}
-	return u
+	return postgresServer(t, EnvPostgresURL, u)
+}
+
+// postgresServer takes the URL from the variable envName (or a container)
+// apart.
+func postgresServer(t testing.TB, envName, u string) PostgresServer {
+	t.Helper()
+	p := parseServerURL(t, envName, u)
+	return PostgresServer{URL: u, Addr: p.Host, User: p.User.Username(), Password: p.password,
+		Database: strings.TrimPrefix(p.Path, "/")}
 }
 
 func startPostgres(ctx context.Context) (string, testcontainers.Container, error) {

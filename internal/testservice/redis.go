@@ -23,19 +23,30 @@ var redisPassword = dev.get("REDIS_PASSWORD")
 
 var redisContainer shared[string]
 
-// RedisURL returns the URL of a standalone Redis server that requires a
-// password, in go-redis syntax (redis://:PASSWORD@HOST:PORT/0). The server is
-// shared: keep keys under a UniqueName prefix.
-func RedisURL(t testing.TB) string {
+// RedisServer describes a standalone Redis server.
+type RedisServer struct {
+	// URL is in go-redis syntax: redis://:PASSWORD@HOST:PORT/0.
+	URL string
+	// Addr is the URL's HOST:PORT.
+	Addr string
+	// Password is the URL's; tests check that no error contains it.
+	Password string
+}
+
+// Redis returns a standalone Redis server that requires a password. The
+// server is shared: keep keys under a UniqueName prefix.
+func Redis(t testing.TB) RedisServer {
 	t.Helper()
-	if u := env(EnvRedisURL); u != "" {
-		return u
+	u := env(EnvRedisURL)
+	if u == "" {
+		var err error
+		u, err = redisContainer.get(startRedis)
+		if err != nil {
+			unavailable(t, "Redis", EnvRedisURL+"=redis://:"+redisPassword+"@"+dev.addr("REDIS_PORT")+"/0", howToStart, err.Error())
+		}
 	}
-	u, err := redisContainer.get(startRedis)
-	if err != nil {
-		unavailable(t, "Redis", EnvRedisURL+"=redis://:"+redisPassword+"@"+dev.addr("REDIS_PORT")+"/0", howToStart, err.Error())
-	}
-	return u
+	p := parseServerURL(t, EnvRedisURL, u)
+	return RedisServer{URL: u, Addr: p.Host, Password: p.password}
 }
 
 func startRedis(ctx context.Context) (string, testcontainers.Container, error) {

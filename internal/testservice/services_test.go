@@ -19,7 +19,7 @@ import (
 // container). They skip without servers like any integration test.
 
 func TestRedisAnswers(t *testing.T) {
-	opts, err := redis.ParseURL(testservice.RedisURL(t))
+	opts, err := redis.ParseURL(testservice.Redis(t).URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestRedisClusterAnswers(t *testing.T) {
 }
 
 func TestPostgresAnswers(t *testing.T) {
-	conn, err := pgx.Connect(t.Context(), testservice.PostgresURL(t))
+	conn, err := pgx.Connect(t.Context(), testservice.Postgres(t).URL)
 	if err != nil {
 		t.Fatal(err)
 	}

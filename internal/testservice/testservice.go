@@ -2,6 +2,7 @@ package testservice
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ const EnvRequire = "MUTABLESTORE_TEST_REQUIRE"
 
 // howToStart is appended to every skip message: the three ways to provide
 // servers, in the order a developer is most likely to have them.
-const howToStart = "run `eval \"$(scripts/services env)\"` after `scripts/services start`, or `docker compose up -d` and export the variables from the README, or run a Docker engine for testcontainers"
+const howToStart = "run `eval \"$(scripts/services env)\"` after `scripts/services start`, or `docker compose --env-file internal/testservice/services.env up -d` and `eval \"$(scripts/services env redis postgres minio)\"`, or run a Docker engine for testcontainers"
 
 // Required reports whether MUTABLESTORE_TEST_REQUIRE=1, that is whether a
 // missing server must fail the test instead of skipping it.
@@ -54,4 +55,26 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// serverURL is a server's URL taken apart.
+type serverURL struct {
+	*url.URL
+	password string
+}
+
+// parseServerURL parses the URL of a server from the variable envName (or a
+// container). The message of a bad URL names the variable, never the URL: it
+// may hold a password.
+func parseServerURL(t testing.TB, envName, raw string) serverURL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		t.Fatalf("testservice: %s is not a URL with a host (its value is not shown: it may hold a password)", envName)
+	}
+	var pw string
+	if u.User != nil {
+		pw, _ = u.User.Password()
+	}
+	return serverURL{URL: u, password: pw}
 }

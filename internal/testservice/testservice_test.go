@@ -49,9 +49,9 @@ func TestMissingServer(t *testing.T) {
 		envVars []string
 		get     func(testing.TB)
 	}{
-		{"RedisURL", []string{testservice.EnvRedisURL}, func(t testing.TB) { testservice.RedisURL(t) }},
+		{"Redis", []string{testservice.EnvRedisURL}, func(t testing.TB) { testservice.Redis(t) }},
 		{"RedisClusterAddrs", []string{testservice.EnvRedisClusterAddrs}, func(t testing.TB) { testservice.RedisClusterAddrs(t) }},
-		{"PostgresURL", []string{testservice.EnvPostgresURL}, func(t testing.TB) { testservice.PostgresURL(t) }},
+		{"Postgres", []string{testservice.EnvPostgresURL}, func(t testing.TB) { testservice.Postgres(t) }},
 		{"MinIO", []string{testservice.EnvS3Endpoint, testservice.EnvS3AccessKey, testservice.EnvS3SecretKey}, func(t testing.TB) { testservice.MinIO(t) }},
 		{"VersityGW", []string{testservice.EnvVersityGWEndpoint, testservice.EnvVersityGWAccessKey, testservice.EnvVersityGWSecretKey}, func(t testing.TB) { testservice.VersityGW(t) }},
 	}
@@ -93,14 +93,15 @@ func TestFromEnv(t *testing.T) {
 	t.Setenv(testservice.EnvVersityGWSecretKey, "sk2")
 	t.Setenv(testservice.EnvVersityGWRegion, "eu-west-3")
 
-	if got := testservice.RedisURL(t); got != "redis://:pw@127.0.0.1:1/0" {
-		t.Errorf("RedisURL = %q", got)
+	if got, want := testservice.Redis(t), (testservice.RedisServer{URL: "redis://:pw@127.0.0.1:1/0", Addr: "127.0.0.1:1", Password: "pw"}); got != want {
+		t.Errorf("Redis = %+v; want %+v", got, want)
 	}
 	if got := strings.Join(testservice.RedisClusterAddrs(t), ","); got != "127.0.0.1:1,127.0.0.1:2,127.0.0.1:3" {
 		t.Errorf("RedisClusterAddrs = %q", got)
 	}
-	if got := testservice.PostgresURL(t); got != "postgres://u:p@127.0.0.1:1/db" {
-		t.Errorf("PostgresURL = %q", got)
+	if got, want := testservice.Postgres(t), (testservice.PostgresServer{URL: "postgres://u:p@127.0.0.1:1/db",
+		Addr: "127.0.0.1:1", User: "u", Password: "p", Database: "db"}); got != want {
+		t.Errorf("Postgres = %+v; want %+v", got, want)
 	}
 	want := testservice.S3Server{Name: "minio", Endpoint: "http://127.0.0.1:1", AccessKey: "ak", SecretKey: "sk", Region: "us-east-1"}
 	if got := testservice.MinIO(t); got != want {
@@ -119,5 +120,26 @@ func TestS3EndpointWithoutKeysFails(t *testing.T) {
 	r := run(t, func(t testing.TB) { testservice.MinIO(t) })
 	if !r.failed || !strings.Contains(r.msg, testservice.EnvS3AccessKey) {
 		t.Fatalf("failed=%v msg=%q; want a failure naming %s", r.failed, r.msg, testservice.EnvS3AccessKey)
+	}
+}
+
+// TestBadURLFails: a server URL that does not parse fails the test, and the
+// message names the variable but not the value, which may hold a password.
+func TestBadURLFails(t *testing.T) {
+	for _, tc := range []struct {
+		env, value string
+		get        func(testing.TB)
+	}{
+		{testservice.EnvRedisURL, "redis://:s3cret-pw@", func(t testing.TB) { testservice.Redis(t) }},
+		{testservice.EnvPostgresURL, "postgres://u:s3cret-pw@%zz/db", func(t testing.TB) { testservice.Postgres(t) }},
+		{testservice.EnvPgBouncerURL, "host=x password=s3cret-pw", func(t testing.TB) { testservice.PgBouncer(t) }},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			t.Setenv(tc.env, tc.value)
+			r := run(t, tc.get)
+			if !r.failed || !strings.Contains(r.msg, tc.env) || strings.Contains(r.msg, "s3cret-pw") {
+				t.Fatalf("failed=%v msg=%q; want a failure naming %s without the password", r.failed, r.msg, tc.env)
+			}
+		})
 	}
 }

@@ -50,7 +50,7 @@ func Main(m *testing.M) { testservice.Main(m) }
 // tables of your own.
 func URL(t testing.TB) string {
 	t.Helper()
-	return testservice.PostgresURL(t)
+	return testservice.Postgres(t).URL
 }
 
 // Pool returns a pool of connections to the database, closed when the test

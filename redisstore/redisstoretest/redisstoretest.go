@@ -47,7 +47,7 @@ func Main(m *testing.M) { testservice.Main(m) }
 // under a prefix of your own.
 func URL(t testing.TB) string {
 	t.Helper()
-	return testservice.RedisURL(t)
+	return testservice.Redis(t).URL
 }
 
 // Client returns a client of the server, closed when the test ends.
