@@ -312,13 +312,11 @@ func TestHistogram(t *testing.T) {
 	}
 }
 
-// TestBenchRedis runs the command against the Redis of
-// MUTABLESTORE_TEST_REDIS_URL and checks that it deleted what it wrote.
+// TestBenchRedis runs the command against testservice's Redis and checks
+// that it deleted what it wrote.
 func TestBenchRedis(t *testing.T) {
-	url := os.Getenv("MUTABLESTORE_TEST_REDIS_URL")
-	if url == "" {
-		testservice.SkipOrFail(t, "MUTABLESTORE_TEST_REDIS_URL is not set; run `eval \"$(scripts/services env)\"` after `scripts/services start`")
-	}
+	srv := testservice.Redis(t)
+	url := srv.URL
 	prefix := "mstore-bench/test-" + time.Now().Format("150405.000000000") + "/"
 	code, stdout, stderr := mstore(t, nil, "", "-store", url, "bench", "-c", "1,8", "-size", "4KiB", "-duration", benchTestDuration, "-json", "-prefix", prefix)
 	if code != exitOK {
@@ -329,7 +327,7 @@ func TestBenchRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkResults(t, rep, []int{4096}, []int{1, 8}, 90)
-	if strings.Contains(stdout+stderr, "mutablestore-dev") {
+	if strings.Contains(stdout+stderr, srv.Password) {
 		t.Errorf("the output shows the password: %s %s", stdout, stderr)
 	}
 	s, err := store.Open(t.Context(), url)
@@ -343,3 +341,6 @@ func TestBenchRedis(t *testing.T) {
 		}
 	}
 }
+
+// TestMain removes the Redis container TestBenchRedis may start.
+func TestMain(m *testing.M) { testservice.Main(m) }
