@@ -30,7 +30,7 @@ func TestServerCountsOneStatement(t *testing.T) {
 	requireStatStatements(t, admin)
 	t.Run("direct", func(t *testing.T) { testServerCounts(t, admin, poolConfig(t)) })
 	t.Run("pgbouncer", func(t *testing.T) {
-		config, err := pgxpool.ParseConfig(testservice.PgBouncerURL(t))
+		config, err := pgxpool.ParseConfig(testservice.PgBouncer(t).URL)
 		if err != nil {
 			t.Fatal(err)
 		}
