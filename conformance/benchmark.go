@@ -1,10 +1,15 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mutablestore/mutablestore/store"
 )
@@ -102,4 +107,95 @@ func BenchmarkSize(b *testing.B, newStore func(testing.TB) store.MutableStore, s
 func pageContent(size int) string {
 	const line = "<p class=\"post\">The quick brown fox jumps over the lazy dog.</p>\n"
 	return strings.Repeat(line, size/len(line)+1)[:size]
+}
+
+// Concurrencies are the numbers of goroutines BenchmarkOps runs each
+// operation with: one caller, a busy server's handful of requests per core,
+// and far more callers than cores.
+var Concurrencies = []int{1, 16, 64}
+
+// Op is one implementation of one operation, for BenchmarkOps. Impl names
+// it in the benchmark's name; Do runs it once and returns an error if it
+// failed or returned the wrong value. Do is called from several goroutines
+// at once.
+type Op struct {
+	Impl string
+	Do   func(ctx context.Context) error
+}
+
+// BenchmarkOps measures ops side by side at every concurrency in
+// Concurrencies, in sub-benchmarks named c=C/impl=IMPL, so that
+//
+//	benchstat -col /impl bench.txt
+//
+// makes a column of each implementation and a row of each concurrency,
+// comparing every column with the first: list the raw client's Op first.
+// The concurrency is the outer level so that the implementations of one
+// row run one after the other, under the same load of the machine.
+//
+// Each sub-benchmark runs b.N calls of Do spread over C goroutines started
+// before the timer, so ns/op is the inverse of the throughput at that
+// concurrency (not the latency, once C exceeds the cores), and allocs/op
+// counts the calls' allocations only. Each call's latency is measured and
+// reported as the p50-ns and p99-ns metrics.
+func BenchmarkOps(b *testing.B, ops ...Op) {
+	for _, c := range Concurrencies {
+		b.Run(fmt.Sprintf("c=%d", c), func(b *testing.B) {
+			for _, op := range ops {
+				b.Run("impl="+op.Impl, func(b *testing.B) { runConcurrent(b, c, op.Do) })
+			}
+		})
+	}
+}
+
+// runConcurrent is one sub-benchmark of BenchmarkOps: b.N calls of do over
+// c goroutines.
+func runConcurrent(b *testing.B, c int, do func(context.Context) error) {
+	ctx := b.Context()
+	latency := make([]time.Duration, b.N) // made before the timer starts, so not counted
+	var (
+		next     atomic.Int64
+		failed   atomic.Bool
+		errOnce  sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	start := make(chan struct{})
+	for range c {
+		wg.Go(func() {
+			<-start
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(latency)) || failed.Load() {
+					return
+				}
+				t0 := time.Now()
+				err := do(ctx)
+				latency[i] = time.Since(t0)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					failed.Store(true)
+					return
+				}
+			}
+		})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	close(start)
+	wg.Wait()
+	b.StopTimer()
+	if failed.Load() {
+		b.Fatalf("at concurrency %d: %v", c, firstErr)
+	}
+	slices.Sort(latency)
+	b.ReportMetric(float64(percentile(latency, 0.50)), "p50-ns")
+	b.ReportMetric(float64(percentile(latency, 0.99)), "p99-ns")
+}
+
+// percentile returns the smallest of the sorted durations d that at least
+// the fraction q of them do not exceed.
+func percentile(d []time.Duration, q float64) time.Duration {
+	i := int(math.Ceil(q*float64(len(d)))) - 1
+	return d[max(i, 0)]
 }

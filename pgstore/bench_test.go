@@ -1,6 +1,8 @@
 package pgstore_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,14 +15,16 @@ import (
 )
 
 // The benchmarks put the store next to the raw pgx call it makes, with the
-// same SQL, pool, server and 4 KiB value, in the same run. impl=raw-pgx is
-// pgx's default mode (a prepared statement per connection), raw-pgx-exec
-// and raw-pgx-describe the store's mode and the binary alternative; the
-// -pgbouncer ones run through PgBouncer in transaction mode, where the
-// default mode does not work:
+// same SQL, pool, server and 4 KiB value, in the same run, at each of
+// conformance.Concurrencies, directly (via=direct) and through PgBouncer in
+// transaction mode (via=pgbouncer, MUTABLESTORE_TEST_PGBOUNCER_URL).
+// impl=raw-pgx-exec is the store's mode, QueryExecModeExec, which works
+// behind PgBouncer and is the like-for-like comparison; impl=raw-pgx, pgx's
+// default mode (a prepared statement cached per connection), is measured
+// directly only, since PgBouncer in transaction mode breaks it:
 //
-//	go test -run '^$' -bench . -count 10 ./pgstore | tee bench.txt
-//	benchstat bench.txt
+//	go test -run '^$' -bench '^Benchmark(Read|Write)$' -count 10 ./pgstore | tee bench.txt
+//	benchstat -col /impl bench.txt
 
 const benchSize = 4 << 10
 
@@ -36,99 +40,92 @@ func benchContent() string {
 	return strings.Repeat("<p>The quick brown fox jumps over the lazy dog.</p>\n", benchSize/52+1)[:benchSize]
 }
 
-func BenchmarkRead(b *testing.B) {
+// via is one way to the server: a pool, and a store on the benchmark's
+// table through it.
+type via struct {
+	name  string
+	pool  *pgxpool.Pool
+	store *pgstore.Store
+}
+
+// benchVias returns a store on a new table, directly and through
+// PgBouncer.
+func benchVias(b *testing.B) (string, []via) {
 	pool := testPool(b)
 	s, table := newStoreTable(b, pool)
-	ctx := b.Context()
+	bouncer := bouncerPool(b, 0)
+	bs, err := openTable(b.Context(), bouncer, pgstore.Options{Table: table})
+	if err != nil {
+		b.Fatalf("pgstore.New through PgBouncer: %v", err)
+	}
+	return table, []via{{"direct", pool, s}, {"pgbouncer", bouncer, bs}}
+}
+
+func BenchmarkRead(b *testing.B) {
+	table, vias := benchVias(b)
 	name := benchReadName
-	content := benchContent()
-	if err := s.Write(ctx, name, content); err != nil {
+	if err := vias[0].store.Write(b.Context(), name, benchContent()); err != nil {
 		b.Fatal(err)
 	}
 	// The statement the store runs.
 	readSQL := `SELECT content FROM ` + pgx.Identifier{table}.Sanitize() + ` WHERE name = $1`
-	storeRead := func(s *pgstore.Store) func(b *testing.B) {
-		return func(b *testing.B) {
-			b.SetBytes(benchSize)
-			b.ReportAllocs()
-			for b.Loop() {
-				got, err := s.Read(ctx, name)
-				if err != nil || len(got) != benchSize {
-					b.Fatalf("Read = %d bytes, %v; want %d bytes", len(got), err, benchSize)
-				}
-			}
+	check := func(got int, err error) error {
+		if err != nil {
+			return err
 		}
+		if got != benchSize {
+			return fmt.Errorf("read %d bytes; want %d", got, benchSize)
+		}
+		return nil
 	}
-	rawRead := func(pool *pgxpool.Pool, mode ...any) func(b *testing.B) {
-		return func(b *testing.B) {
-			b.SetBytes(benchSize)
-			b.ReportAllocs()
+	raw := func(pool *pgxpool.Pool, mode ...any) func(context.Context) error {
+		return func(ctx context.Context) error {
 			var got []byte
-			for b.Loop() {
-				if err := pool.QueryRow(ctx, readSQL, append(mode, name)...).Scan(&got); err != nil || len(got) != benchSize {
-					b.Fatalf("QueryRow = %d bytes, %v; want %d bytes", len(got), err, benchSize)
-				}
-			}
+			err := pool.QueryRow(ctx, readSQL, append(mode, name)...).Scan(&got)
+			return check(len(got), err)
 		}
 	}
-	b.Run("impl=pgstore", storeRead(s))
-	b.Run("impl=raw-pgx", rawRead(pool))
-	b.Run("impl=raw-pgx-exec", rawRead(pool, pgx.QueryExecModeExec))
-	b.Run("impl=raw-pgx-describe", rawRead(pool, pgx.QueryExecModeCacheDescribe))
-	bouncer, bs := benchBouncer(b, table)
-	b.Run("impl=pgstore-pgbouncer", storeRead(bs))
-	b.Run("impl=raw-pgx-exec-pgbouncer", rawRead(bouncer, pgx.QueryExecModeExec))
-}
-
-// benchBouncer returns a pool through PgBouncer and a store in table
-// through it.
-func benchBouncer(b *testing.B, table string) (*pgxpool.Pool, *pgstore.Store) {
-	pool := bouncerPool(b, 0)
-	s, err := openTable(b.Context(), pool, pgstore.Options{Table: table})
-	if err != nil {
-		b.Fatalf("pgstore.New through PgBouncer: %v", err)
+	for _, v := range vias {
+		b.Run("via="+v.name, func(b *testing.B) {
+			ops := []conformance.Op{
+				{Impl: "raw-pgx-exec", Do: raw(v.pool, pgx.QueryExecModeExec)},
+				{Impl: "pgstore", Do: func(ctx context.Context) error {
+					got, err := v.store.Read(ctx, name)
+					return check(len(got), err)
+				}},
+			}
+			if v.name == "direct" {
+				ops = append(ops, conformance.Op{Impl: "raw-pgx", Do: raw(v.pool)})
+			}
+			conformance.BenchmarkOps(b, ops...)
+		})
 	}
-	return pool, s
 }
 
 func BenchmarkWrite(b *testing.B) {
-	pool := testPool(b)
-	s, table := newStoreTable(b, pool)
-	ctx := b.Context()
+	table, vias := benchVias(b)
 	name := benchWriteName
 	content := benchContent()
 	contentBytes := []byte(content) // a raw caller holds bytes already
 	writeSQL := `INSERT INTO ` + pgx.Identifier{table}.Sanitize() + ` (name, content) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, updated_at = now()`
-
-	storeWrite := func(s *pgstore.Store) func(b *testing.B) {
-		return func(b *testing.B) {
-			b.SetBytes(benchSize)
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := s.Write(ctx, name, content); err != nil {
-					b.Fatalf("Write: %v", err)
-				}
-			}
+	raw := func(pool *pgxpool.Pool, mode ...any) func(context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := pool.Exec(ctx, writeSQL, append(mode, name, contentBytes)...)
+			return err
 		}
 	}
-	rawWrite := func(pool *pgxpool.Pool, mode ...any) func(b *testing.B) {
-		return func(b *testing.B) {
-			b.SetBytes(benchSize)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := pool.Exec(ctx, writeSQL, append(mode, name, contentBytes)...); err != nil {
-					b.Fatalf("Exec: %v", err)
-				}
+	for _, v := range vias {
+		b.Run("via="+v.name, func(b *testing.B) {
+			ops := []conformance.Op{
+				{Impl: "raw-pgx-exec", Do: raw(v.pool, pgx.QueryExecModeExec)},
+				{Impl: "pgstore", Do: func(ctx context.Context) error { return v.store.Write(ctx, name, content) }},
 			}
-		}
+			if v.name == "direct" {
+				ops = append(ops, conformance.Op{Impl: "raw-pgx", Do: raw(v.pool)})
+			}
+			conformance.BenchmarkOps(b, ops...)
+		})
 	}
-	b.Run("impl=pgstore", storeWrite(s))
-	b.Run("impl=raw-pgx", rawWrite(pool))
-	b.Run("impl=raw-pgx-exec", rawWrite(pool, pgx.QueryExecModeExec))
-	b.Run("impl=raw-pgx-describe", rawWrite(pool, pgx.QueryExecModeCacheDescribe))
-	bouncer, bs := benchBouncer(b, table)
-	b.Run("impl=pgstore-pgbouncer", storeWrite(bs))
-	b.Run("impl=raw-pgx-exec-pgbouncer", rawWrite(bouncer, pgx.QueryExecModeExec))
 }
 
 func BenchmarkConformance(b *testing.B) {

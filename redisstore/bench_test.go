@@ -2,6 +2,7 @@ package redisstore_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,11 +14,12 @@ import (
 )
 
 // The benchmarks put the store next to the go-redis call it makes, on the
-// same client, server and key, in the same run, so that benchstat shows
-// what the store adds: name validation, the key concatenation and the
-// error wrapping. Run them with
+// same client, server and key, in the same run, at each of
+// conformance.Concurrencies, so that benchstat shows what the store adds:
+// name validation, the key concatenation and the error wrapping. Run them
+// with
 //
-//	go test -run '^$' -bench . -count 10 ./redisstore | tee /tmp/redis-bench.txt
+//	go test -run '^$' -bench '^Benchmark(Read|Write)$' -count 10 ./redisstore | tee /tmp/redis-bench.txt
 //	benchstat -col /impl /tmp/redis-bench.txt
 
 const benchName = "static/en-US/post/some-article.html"
@@ -34,52 +36,39 @@ func benchStore(b *testing.B) (*redisstore.Store, *redis.Client, string) {
 	return s, c, prefix + benchName
 }
 
+// checkRead is the Read benchmarks' check of what they read.
+func checkRead(got string, err error) error {
+	if err != nil {
+		return err
+	}
+	if len(got) != len(benchContent) {
+		return fmt.Errorf("read %d bytes; want %d", len(got), len(benchContent))
+	}
+	return nil
+}
+
 func BenchmarkRead(b *testing.B) {
 	s, c, key := benchStore(b)
-	b.Run("impl=redisstore", func(b *testing.B) {
-		ctx := b.Context()
-		b.SetBytes(int64(len(benchContent)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if got, err := s.Read(ctx, benchName); err != nil || len(got) != len(benchContent) {
-				b.Fatalf("Read = %d bytes, %v", len(got), err)
-			}
-		}
-	})
-	b.Run("impl=raw-go-redis", func(b *testing.B) {
-		ctx := b.Context()
-		b.SetBytes(int64(len(benchContent)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if got, err := c.Get(ctx, key).Result(); err != nil || len(got) != len(benchContent) {
-				b.Fatalf("GET = %d bytes, %v", len(got), err)
-			}
-		}
-	})
+	conformance.BenchmarkOps(b,
+		conformance.Op{Impl: "raw-go-redis", Do: func(ctx context.Context) error {
+			return checkRead(c.Get(ctx, key).Result())
+		}},
+		conformance.Op{Impl: "redisstore", Do: func(ctx context.Context) error {
+			return checkRead(s.Read(ctx, benchName))
+		}},
+	)
 }
 
 func BenchmarkWrite(b *testing.B) {
 	s, c, key := benchStore(b)
-	b.Run("impl=redisstore", func(b *testing.B) {
-		ctx := b.Context()
-		b.SetBytes(int64(len(benchContent)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := s.Write(ctx, benchName, benchContent); err != nil {
-				b.Fatalf("Write: %v", err)
-			}
-		}
-	})
-	b.Run("impl=raw-go-redis", func(b *testing.B) {
-		ctx := b.Context()
-		b.SetBytes(int64(len(benchContent)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := c.Set(ctx, key, benchContent, 0).Err(); err != nil {
-				b.Fatalf("SET: %v", err)
-			}
-		}
-	})
+	conformance.BenchmarkOps(b,
+		conformance.Op{Impl: "raw-go-redis", Do: func(ctx context.Context) error {
+			return c.Set(ctx, key, benchContent, 0).Err()
+		}},
+		conformance.Op{Impl: "redisstore", Do: func(ctx context.Context) error {
+			return s.Write(ctx, benchName, benchContent)
+		}},
+	)
 }
 
 // BenchmarkConformance runs the shared store benchmarks, on both

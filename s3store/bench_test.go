@@ -1,6 +1,8 @@
 package s3store_test
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -15,9 +17,9 @@ import (
 )
 
 // The benchmarks put the store next to the SDK call it makes, on the same
-// MinIO server, client and object, in the same run, so that benchstat shows
-// what the adapter costs: compare BenchmarkRead/s3store with
-// BenchmarkRead/raw-sdk.
+// MinIO server, client and object, in the same run, at each of
+// conformance.Concurrencies, so that benchstat -col /impl shows what the
+// adapter costs: compare impl=s3store with impl=raw-sdk in each c= row.
 
 const benchSize = conformance.DefaultBenchmarkSize
 
@@ -29,73 +31,63 @@ func benchStore(b *testing.B) (*s3store.Store, *s3.Client) {
 	return newStore(b, client, newBucket(b, client)), client
 }
 
+func benchContent() string {
+	return strings.Repeat("<p>page</p>\n", benchSize/12) + strings.Repeat("x", benchSize%12)
+}
+
+// checkRead is the Read benchmarks' check of what they read.
+func checkRead(got string, err error) error {
+	if err != nil {
+		return err
+	}
+	if len(got) != benchSize {
+		return fmt.Errorf("read %d bytes; want %d", len(got), benchSize)
+	}
+	return nil
+}
+
 func BenchmarkRead(b *testing.B) {
 	s, client := benchStore(b)
 	const name = "bench/read.html"
-	content := strings.Repeat("<p>page</p>\n", benchSize/12) + strings.Repeat("x", benchSize%12)
-	if err := s.Write(b.Context(), name, content); err != nil {
+	if err := s.Write(b.Context(), name, benchContent()); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("impl=s3store", func(b *testing.B) {
-		ctx := b.Context()
-		b.SetBytes(benchSize)
-		b.ReportAllocs()
-		for b.Loop() {
-			got, err := s.Read(ctx, name)
-			if err != nil || len(got) != benchSize {
-				b.Fatalf("Read = %d bytes, %v", len(got), err)
-			}
-		}
-	})
-	b.Run("impl=raw-sdk", func(b *testing.B) {
-		ctx := b.Context()
-		in := &s3.GetObjectInput{Bucket: aws.String(s.Bucket()), Key: aws.String(s3store.ObjectKey(s, name))}
-		b.SetBytes(benchSize)
-		b.ReportAllocs()
-		for b.Loop() {
-			out, err := client.GetObject(ctx, in)
+	bucket, key := aws.String(s.Bucket()), aws.String(s3store.ObjectKey(s, name))
+	conformance.BenchmarkOps(b,
+		conformance.Op{Impl: "raw-sdk", Do: func(ctx context.Context) error {
+			out, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: key})
 			if err != nil {
-				b.Fatal(err)
+				return err
 			}
 			data, err := io.ReadAll(out.Body)
 			out.Body.Close()
-			if got := string(data); err != nil || len(got) != benchSize {
-				b.Fatalf("GetObject body = %d bytes, %v", len(got), err)
-			}
-		}
-	})
+			return checkRead(string(data), err)
+		}},
+		conformance.Op{Impl: "s3store", Do: func(ctx context.Context) error {
+			return checkRead(s.Read(ctx, name))
+		}},
+	)
 }
 
 func BenchmarkWrite(b *testing.B) {
 	s, client := benchStore(b)
 	const name = "bench/write.html"
-	content := strings.Repeat("<p>page</p>\n", benchSize/12) + strings.Repeat("x", benchSize%12)
-	b.Run("impl=s3store", func(b *testing.B) {
-		ctx := b.Context()
-		b.SetBytes(benchSize)
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := s.Write(ctx, name, content); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=raw-sdk", func(b *testing.B) {
-		ctx := b.Context()
-		key := s3store.ObjectKey(s, name)
-		b.SetBytes(benchSize)
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := client.PutObject(ctx, &s3.PutObjectInput{
-				Bucket:        aws.String(s.Bucket()),
-				Key:           aws.String(key),
+	content := benchContent()
+	bucket, key := aws.String(s.Bucket()), aws.String(s3store.ObjectKey(s, name))
+	conformance.BenchmarkOps(b,
+		conformance.Op{Impl: "raw-sdk", Do: func(ctx context.Context) error {
+			_, err := client.PutObject(ctx, &s3.PutObjectInput{
+				Bucket:        bucket,
+				Key:           key,
 				Body:          strings.NewReader(content),
 				ContentLength: aws.Int64(int64(len(content))),
-			}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+			})
+			return err
+		}},
+		conformance.Op{Impl: "s3store", Do: func(ctx context.Context) error {
+			return s.Write(ctx, name, content)
+		}},
+	)
 }
 
 // BenchmarkConformance runs the shared benchmarks (Read, Write and a mixed
