@@ -1,18 +1,31 @@
-// Command benchchart draws an SVG bar chart, and optionally a Markdown
-// table, of the latency in `go test -bench` output: one group of bars per
-// benchmark, one bar per implementation, the adapters of this module beside
-// the raw drivers they wrap. It uses the standard library only.
+// Command benchchart draws an SVG chart, and optionally a Markdown table,
+// of the latency in `go test -bench` output, the adapters of this module
+// beside the raw drivers they wrap. It uses the standard library only.
 //
-//	go test -run '^$' -bench . -benchmem ./fsstore ./redisstore > bench.txt
+//	go test -run '^$' -bench '^Benchmark(Read|Write)$' -benchmem ./fsstore ./redisstore > bench.txt
 //	go run ./cmd/benchchart -o docs/latency.svg -table docs/latency.md bench.txt
 //
 // Sub-benchmarks named impl=NAME (as this module's bench_test.go files name
-// them) are the bars; the rest of the name, with the package, is the group.
-// A bar is the median ns/op of the samples of one benchmark (run with
-// -count N, or several rounds as scripts/bench does), with a line from the
-// fastest to the slowest sample. The x axis is logarithmic, since a file
-// read and an S3 write differ a thousandfold. Implementations matching -ours
-// are drawn in blue, the others (the raw drivers) in grey.
+// them) are the implementations compared; the rest of the name, with the
+// package, is the group. Implementations matching -ours are drawn in blue,
+// the others (the raw drivers, peers) in grey.
+//
+// # Charts
+//
+// Output of conformance.BenchmarkOps, whose names have a c=N element and
+// whose lines a p50-ns metric, is drawn by concurrency (-chart concurrency,
+// the default for such input): a panel per group without c=, the median p50
+// latency of each implementation at each concurrency on a log scale, with a
+// vertical line from the smallest to the largest sample. Any other output is
+// drawn as bars (-chart bars): a bar per benchmark, its median ns/op, with a
+// line from the fastest to the slowest sample, on a logarithmic axis, since
+// a file read and an S3 write differ a thousandfold.
+//
+// # Table
+//
+// -table writes a row per benchmark: the median, fastest and slowest ns/op,
+// the p50 and p99 latency when present, B/op and allocs/op, and ratios to
+// the group's first raw implementation.
 package main
 
 import (
@@ -31,13 +44,18 @@ import (
 // sample is one line of benchmark output.
 type sample struct {
 	nsPerOp, bytesPerOp, allocsPerOp float64
+	p50, p99                         float64 // the p50-ns and p99-ns metrics, 0 if absent
 	hasMem                           bool
 }
 
-// series is every sample of one benchmark: a bar.
+// series is every sample of one benchmark: a bar, or a point of a line.
 type series struct {
 	group, impl string
-	samples     []sample
+	// panel is group without its c=N element, and conc that N, or 0 if
+	// the name has none: the concurrency chart's panel and x value.
+	panel   string
+	conc    int
+	samples []sample
 }
 
 func (s *series) stat(f func(sample) float64) (median, lo, hi float64) {
@@ -89,21 +107,27 @@ func parse(r io.Reader) ([]*series, error) {
 				s.bytesPerOp, s.hasMem = v, true
 			case "allocs/op":
 				s.allocsPerOp = v
+			case "p50-ns":
+				s.p50 = v
+			case "p99-ns":
+				s.p99 = v
 			}
 		}
 		if s.nsPerOp == 0 {
 			continue
 		}
-		group, impl, found := splitImpl(strings.TrimPrefix(m[1], "Benchmark"))
+		name := strings.TrimPrefix(m[1], "Benchmark")
+		group, impl, found := splitImpl(name)
 		if !found && pkg != "" {
 			impl = pkg // a benchmark of the package's own code, such as conformance.Benchmark
 		}
+		panel, conc := splitConc(group)
 		if pkg != "" {
-			group = pkg + " " + group
+			group, panel = pkg+" "+group, pkg+" "+panel
 		}
 		key := group + "\x00" + impl
 		if byKey[key] == nil {
-			byKey[key] = &series{group: group, impl: impl}
+			byKey[key] = &series{group: group, impl: impl, panel: panel, conc: conc}
 			out = append(out, byKey[key])
 		}
 		byKey[key].samples = append(byKey[key].samples, s)
@@ -130,10 +154,28 @@ func splitImpl(name string) (group, impl string, found bool) {
 	return group, impl, found
 }
 
+// splitConc takes the c=N element (conformance.BenchmarkOps's concurrency)
+// out of a group: "Read c=16" is panel "Read", conc 16. A group without
+// one is its own panel, with conc 0.
+func splitConc(group string) (panel string, conc int) {
+	var rest []string
+	for _, part := range strings.Fields(group) {
+		if v, ok := strings.CutPrefix(part, "c="); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				conc = n
+				continue
+			}
+		}
+		rest = append(rest, part)
+	}
+	return strings.Join(rest, " "), conc
+}
+
 func main() {
 	out := flag.String("o", "", "write the SVG chart to this `file` (default standard output)")
 	table := flag.String("table", "", "also write a Markdown table of the medians to this `file`")
-	title := flag.String("title", "Latency per operation (median ns/op, log scale; lines span all samples)", "chart `title`")
+	title := flag.String("title", "", "chart `title` (default: one saying what the chart shows)")
+	chart := flag.String("chart", "auto", "`kind` of chart: bars (median ns/op per benchmark), concurrency (p50 latency by c=N, a panel per group) or auto (concurrency if the input has c=N and p50-ns)")
 	ours := flag.String("ours", `^(fsstore|memstore|redisstore|pgstore|s3store|cachestore)`, "`regexp` of the implementations drawn as this module's")
 	filter := flag.String("filter", "", "only benchmarks whose group or impl matches this `regexp`")
 	flag.Usage = func() {
@@ -141,13 +183,13 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if err := run(flag.Args(), *out, *table, *title, *ours, *filter); err != nil {
+	if err := run(flag.Args(), *out, *table, *title, *chart, *ours, *filter); err != nil {
 		fmt.Fprintln(os.Stderr, "benchchart:", err)
 		os.Exit(1)
 	}
 }
 
-func run(files []string, out, table, title, ours, filter string) error {
+func run(files []string, out, table, title, chart, ours, filter string) error {
 	oursRE, err := regexp.Compile(ours)
 	if err != nil {
 		return fmt.Errorf("-ours: %v", err)
@@ -189,13 +231,33 @@ func run(files []string, out, table, title, ours, filter string) error {
 	if len(all) == 0 {
 		return fmt.Errorf("no benchmark results with ns/op in the input")
 	}
+	if chart == "auto" {
+		chart = "bars"
+		if hasConcurrency(all) {
+			chart = "concurrency"
+		}
+	}
+	draw := writeSVG
+	switch chart {
+	case "bars":
+		if title == "" {
+			title = "Latency per operation (median ns/op, log scale; lines span all samples)"
+		}
+	case "concurrency":
+		if title == "" {
+			title = "p50 latency by concurrency (median of the samples; vertical lines span them)"
+		}
+		draw = writeConcurrencySVG
+	default:
+		return fmt.Errorf("-chart %q: want bars, concurrency or auto", chart)
+	}
 	w := os.Stdout
 	if out != "" {
 		if w, err = os.Create(out); err != nil {
 			return err
 		}
 	}
-	svgErr := writeSVG(w, all, title, oursRE)
+	svgErr := draw(w, all, title, oursRE)
 	if out != "" {
 		if err := w.Close(); err != nil && svgErr == nil {
 			svgErr = err
@@ -336,21 +398,41 @@ func writeSVG(w io.Writer, all []*series, title string, ours *regexp.Regexp) err
 
 // writeTable prints one Markdown row per series: median, fastest and
 // slowest ns/op, B/op and allocs/op, and the ratio to the first raw
-// implementation of the group.
+// implementation of the group; with the p50 and p99 latency too when the
+// input has them (conformance.BenchmarkOps's p50-ns and p99-ns).
 func writeTable(w io.Writer, all []*series, ours *regexp.Regexp) {
-	fmt.Fprintln(w, "| benchmark | implementation | median | fastest | slowest | samples | vs raw | B/op | allocs/op |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	lat := slices.ContainsFunc(all, func(s *series) bool { return s.samples[0].p50 > 0 })
+	nsPerOp := func(x sample) float64 { return x.nsPerOp }
+	p50 := func(x sample) float64 { return x.p50 }
+	if lat {
+		fmt.Fprintln(w, "| benchmark | implementation | ns/op median | fastest | slowest | samples | vs raw | p50 | p50 vs raw | p99 | B/op | allocs/op |")
+		fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	} else {
+		fmt.Fprintln(w, "| benchmark | implementation | median | fastest | slowest | samples | vs raw | B/op | allocs/op |")
+		fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	}
 	for i, s := range all {
-		med, min, max := s.stat(func(x sample) float64 { return x.nsPerOp })
-		ratio := ""
+		med, min, max := s.stat(nsPerOp)
+		// The first raw implementation of the group, unless s is it.
+		var base *series
 		for _, o := range all {
 			if o.group == s.group && !ours.MatchString(o.impl) {
 				if o != s {
-					om, _, _ := o.stat(func(x sample) float64 { return x.nsPerOp })
-					ratio = fmt.Sprintf("%.2f× %s", med/om, o.impl)
+					base = o
 				}
 				break
 			}
+		}
+		ratio := func(f func(sample) float64) string {
+			if base == nil {
+				return ""
+			}
+			m, _, _ := s.stat(f)
+			om, _, _ := base.stat(f)
+			if om == 0 {
+				return ""
+			}
+			return fmt.Sprintf("%.2f× %s", m/om, base.impl)
 		}
 		mem, allocs := "", ""
 		if s.samples[0].hasMem {
@@ -366,6 +448,17 @@ func writeTable(w io.Writer, all []*series, ours *regexp.Regexp) {
 		if ours.MatchString(s.impl) {
 			impl = "**" + impl + "**"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", group, impl, fmtNs(med), fmtNs(min), fmtNs(max), len(s.samples), ratio, mem, allocs)
+		if !lat {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", group, impl, fmtNs(med), fmtNs(min), fmtNs(max), len(s.samples), ratio(nsPerOp), mem, allocs)
+			continue
+		}
+		p50s, p50r, p99s := "", "", ""
+		if s.samples[0].p50 > 0 {
+			m, _, _ := s.stat(p50)
+			m99, _, _ := s.stat(func(x sample) float64 { return x.p99 })
+			p50s, p50r, p99s = fmtNs(m), ratio(p50), fmtNs(m99)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |\n",
+			group, impl, fmtNs(med), fmtNs(min), fmtNs(max), len(s.samples), ratio(nsPerOp), p50s, p50r, p99s, mem, allocs)
 	}
 }

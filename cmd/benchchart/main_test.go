@@ -57,7 +57,7 @@ func TestChartAndTable(t *testing.T) {
 	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run([]string{in}, svg, md, "a <title> & more", `^(fsstore|redisstore)`, ""); err != nil {
+	if err := run([]string{in}, svg, md, "a <title> & more", "auto", `^(fsstore|redisstore)`, ""); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(svg)
@@ -105,10 +105,10 @@ func TestChartAndTable(t *testing.T) {
 			t.Errorf("the table lacks the row %q:\n%s", want, table)
 		}
 	}
-	if err := run([]string{in}, svg, "", "t", "(", ""); err == nil || !regexp.MustCompile(`^-ours: `).MatchString(err.Error()) {
+	if err := run([]string{in}, svg, "", "t", "auto", "(", ""); err == nil || !regexp.MustCompile(`^-ours: `).MatchString(err.Error()) {
 		t.Errorf("a bad -ours: err = %v", err)
 	}
-	if err := run([]string{in}, svg, "", "t", "x", "nothing-matches"); err == nil {
+	if err := run([]string{in}, svg, "", "t", "auto", "x", "nothing-matches"); err == nil {
 		t.Error("no benchmark left after -filter: want an error")
 	}
 }
@@ -118,5 +118,79 @@ func TestNoImpl(t *testing.T) {
 	all, err := parse(strings.NewReader("pkg: github.com/mutablestore/mutablestore/fsstore\nBenchmarkConformance/durable/Read-2   95367   11596 ns/op   353.23 MB/s   4880 B/op   2 allocs/op\n"))
 	if err != nil || len(all) != 1 || all[0].group != "fsstore Conformance durable Read" || all[0].impl != "fsstore" || all[0].samples[0].allocsPerOp != 2 {
 		t.Fatalf("parse = %+v, %v; want group %q, impl fsstore", all, err, "fsstore Conformance durable Read")
+	}
+}
+
+const concInput = `pkg: github.com/mutablestore/mutablestore/redisstore
+BenchmarkRead/c=1/impl=raw-go-redis-2    4158   49763 ns/op   42221 p50-ns   156477 p99-ns   5080 B/op   7 allocs/op
+BenchmarkRead/c=1/impl=redisstore-2      5625   48554 ns/op   40097 p50-ns   135037 p99-ns   5145 B/op   8 allocs/op
+BenchmarkRead/c=16/impl=raw-go-redis-2   8770   27040 ns/op  257060 p50-ns  4444063 p99-ns   5080 B/op   7 allocs/op
+BenchmarkRead/c=16/impl=redisstore-2     9279   26628 ns/op  272418 p50-ns  4483027 p99-ns   5144 B/op   8 allocs/op
+BenchmarkRead/c=1/impl=raw-go-redis-2    4158   51000 ns/op   44000 p50-ns   156477 p99-ns   5080 B/op   7 allocs/op
+BenchmarkRead/c=1/impl=redisstore-2      5625   47000 ns/op   41000 p50-ns   135037 p99-ns   5145 B/op   8 allocs/op
+pkg: github.com/mutablestore/mutablestore/pgstore
+BenchmarkWrite/via=direct/c=64/impl=raw-pgx-exec-2   412   271062 ns/op   242232 p50-ns   895426 p99-ns   37081 B/op   15 allocs/op
+BenchmarkWrite/via=direct/c=64/impl=pgstore-2        370   293470 ns/op   265546 p50-ns   773412 p99-ns   37083 B/op   15 allocs/op
+`
+
+// Input with c=N and p50-ns draws the concurrency chart: a panel per group
+// without c=, a point per concurrency and impl, and a table with the
+// percentiles.
+func TestConcurrencyChart(t *testing.T) {
+	dir := t.TempDir()
+	in, svg, md := filepath.Join(dir, "bench.txt"), filepath.Join(dir, "chart.svg"), filepath.Join(dir, "table.md")
+	if err := os.WriteFile(in, []byte(concInput), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{in}, svg, md, "", "auto", `^(redisstore|pgstore)`, ""); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(strings.NewReader(string(data)))
+	points := map[string]int{}
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("the SVG is not well-formed XML: %v\n%s", err, data)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "circle" {
+			for _, a := range se.Attr {
+				if a.Name.Local == "fill" {
+					points[a.Value]++
+				}
+			}
+		}
+	}
+	// Ours: redisstore at c=1 and c=16, pgstore at c=64; raw likewise.
+	if points["#2f6fbf"] != 3 || points["#555555"] != 3 || len(points) != 2 {
+		t.Errorf("points by colour %v; want 3 of ours (#2f6fbf) and 3 raw (#555555)", points)
+	}
+	for _, want := range []string{">redisstore Read<", ">pgstore Write via=direct<", ">c=16<", "p50 latency by concurrency",
+		"redisstore Read redisstore c=1: p50 median 40.5µs of 2 samples (40.1µs to 41µs)"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the SVG lacks %q", want)
+		}
+	}
+	table, err := os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| benchmark | implementation | ns/op median | fastest | slowest | samples | vs raw | p50 | p50 vs raw | p99 | B/op | allocs/op |",
+		"| redisstore Read c=1 | raw-go-redis | 50.4µs | 49.8µs | 51µs | 2 |  | 43.1µs |  | 156µs | 5080 | 7 |",
+		"|  | **redisstore** | 47.8µs | 47µs | 48.6µs | 2 | 0.95× raw-go-redis | 40.5µs | 0.94× raw-go-redis | 135µs | 5145 | 8 |",
+	} {
+		if !strings.Contains(string(table), want+"\n") {
+			t.Errorf("the table lacks the row %q:\n%s", want, table)
+		}
+	}
+	if err := run([]string{in}, svg, "", "", "pie", "x", ""); err == nil || !strings.Contains(err.Error(), `-chart "pie"`) {
+		t.Errorf("-chart pie: err = %v", err)
 	}
 }
