@@ -68,6 +68,11 @@ const (
 	stopFor = 2 * time.Second
 	// steady is the load before and after each fault.
 	steady = 500 * time.Millisecond
+	// pause is how long a worker waits after a failed operation, as an
+	// engine would before its next request: sixteen goroutines spinning on
+	// refused connections under -race would starve the restarting server
+	// of the two cores.
+	pause = 10 * time.Millisecond
 )
 
 // Server is the server process under the store: *serverproc.Server.
@@ -255,10 +260,14 @@ func (l *load) work(w int, s *stats) {
 			continue
 		}
 		h := names[r.IntN(len(names))]
+		failed := s.errors()
 		if r.IntN(2) == 0 {
 			l.read(h, s)
 		} else {
 			l.write(r, h, s)
+		}
+		if s.errors() > failed {
+			time.Sleep(pause)
 		}
 	}
 }

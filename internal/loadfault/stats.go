@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -83,8 +84,8 @@ func (s *stats) fail(err error) {
 		s.errs = map[string]int{}
 	}
 	s.errs[k]++
-	if k == kindOther && len(s.samples) < 3 {
-		s.samples = append(s.samples, err.Error())
+	if m := err.Error(); k == kindOther && len(s.samples) < 3 && !slices.ContainsFunc(s.samples, func(x string) bool { return sameError(x, m) }) {
+		s.samples = append(s.samples, m)
 	}
 }
 
@@ -106,7 +107,7 @@ func (s *stats) merge(o *stats) {
 		s.errs[k] += n
 	}
 	for _, m := range o.samples {
-		if len(s.samples) < 5 && !contains(s.samples, m) {
+		if len(s.samples) < 5 && !slices.ContainsFunc(s.samples, func(x string) bool { return sameError(x, m) }) {
 			s.samples = append(s.samples, m)
 		}
 	}
@@ -121,13 +122,12 @@ func (s *stats) merge(o *stats) {
 	s.unverified.merge(o.unverified)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+// sameError compares two messages without what precedes the first ": ",
+// the operation and the name ("write \"NAME\": ...").
+func sameError(a, b string) bool {
+	_, ra, _ := strings.Cut(a, ": ")
+	_, rb, _ := strings.Cut(b, ": ")
+	return ra == rb
 }
 
 func (s *stats) errors() int {

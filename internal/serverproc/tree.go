@@ -13,6 +13,44 @@ import (
 // /proc. Signalling the process group is not enough: PostgreSQL's backends
 // each call setsid(), so they leave the postmaster's group.
 func descendants(pid int) []int {
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		kids, ok := children(p)
+		if !ok {
+			return scanDescendants(pid)
+		}
+		out = append(out, kids...)
+		queue = append(queue, kids...)
+	}
+	return out
+}
+
+// children reads the children of every thread of pid from
+// /proc/PID/task/TID/children, which is quick; ok is false when the kernel
+// does not provide those files (CONFIG_PROC_CHILDREN).
+func children(pid int) (kids []int, ok bool) {
+	tasks, _ := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/children")
+	if len(tasks) == 0 {
+		// Gone, or no such files: tell them apart by the process.
+		_, err := os.Stat("/proc/" + strconv.Itoa(pid))
+		return nil, err != nil
+	}
+	for _, t := range tasks {
+		b, _ := os.ReadFile(t)
+		for _, f := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				kids = append(kids, c)
+			}
+		}
+	}
+	return kids, true
+}
+
+// scanDescendants is descendants by the parent PID of every process.
+func scanDescendants(pid int) []int {
 	children := map[int][]int{}
 	entries, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, e := range entries {
