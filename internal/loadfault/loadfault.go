@@ -76,17 +76,18 @@ const (
 )
 
 // Server is the server process under the store: *serverproc.Server.
+// Each method ends the test through t when it fails.
 type Server interface {
-	Kill()
-	Restart()
-	Stop()
-	Cont()
+	Kill(t testing.TB)
+	Restart(t testing.TB)
+	Stop(t testing.TB)
+	Cont(t testing.TB)
 }
 
 // fault is one way the server fails. inject returns when the server is back.
 type fault struct {
 	name   string
-	inject func(Server)
+	inject func(*testing.T, Server)
 	// durable: after it, every name is checked for lost acknowledged
 	// writes (a SIGSTOP loses nothing by design; the load's own reads
 	// check it anyway).
@@ -94,8 +95,8 @@ type fault struct {
 }
 
 var faults = []fault{
-	{"kill", func(s Server) { s.Kill(); s.Restart() }, true},
-	{"stop", func(s Server) { s.Stop(); time.Sleep(stopFor); s.Cont() }, false},
+	{"kill", func(t *testing.T, s Server) { s.Kill(t); s.Restart(t) }, true},
+	{"stop", func(t *testing.T, s Server) { s.Stop(t); time.Sleep(stopFor); s.Cont(t) }, false},
 }
 
 // Run runs the load over st through each fault of srv, as subtests "kill"
@@ -157,7 +158,7 @@ func runFault(t *testing.T, backend string, st store.MutableStore, srv Server, f
 		l.backAt.Store(0)
 		l.recoveredAt.Store(0)
 		began := time.Now()
-		f.inject(srv)
+		f.inject(t, srv)
 		back := time.Now()
 		down := back.Sub(began)
 		worstDown = max(worstDown, down)

@@ -54,7 +54,6 @@ type spec struct {
 
 // Server is one server process that a test started.
 type Server struct {
-	t    testing.TB
 	spec spec
 	// Addr is host:port on 127.0.0.1, the same across restarts.
 	Addr string
@@ -81,11 +80,16 @@ func freePort(t testing.TB) int {
 
 // newDir makes the server's directory. Not t.TempDir: its parents are mode
 // 0700 and owned by the test's user, which a server running as another user
-// cannot traverse. A short path also keeps PostgreSQL's unix socket under
-// the 107-byte limit.
-func newDir(t testing.TB, name string) string {
+// cannot traverse; for such a server (other) it is always under /tmp, whose
+// parents anyone can traverse. A short path also keeps PostgreSQL's unix
+// socket under the 107-byte limit, so a long $TMPDIR is not used either.
+func newDir(t testing.TB, name string, other bool) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "serverproc-"+name+"-")
+	parent := os.TempDir()
+	if other || len(parent) > 60 {
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "serverproc-"+name+"-")
 	if err != nil {
 		t.Fatalf("serverproc: %v", err)
 	}
@@ -99,21 +103,21 @@ func newDir(t testing.TB, name string) string {
 // ends it.
 func start(t testing.TB, sp spec, addr, dir string) *Server {
 	t.Helper()
-	s := &Server{t: t, spec: sp, Addr: addr, Dir: dir}
+	s := &Server{spec: sp, Addr: addr, Dir: dir}
 	t.Cleanup(func() {
 		s.Close()
 		os.RemoveAll(dir)
 	})
-	s.launch()
+	s.launch(t)
 	return s
 }
 
 // launch starts the process and waits until it is ready.
-func (s *Server) launch() {
-	s.t.Helper()
+func (s *Server) launch(t testing.TB) {
+	t.Helper()
 	logf, err := os.OpenFile(filepath.Join(s.Dir, s.spec.name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		s.t.Fatalf("serverproc: %s log: %v", s.spec.name, err)
+		t.Fatalf("serverproc: %s log: %v", s.spec.name, err)
 	}
 	cmd := exec.Command(s.spec.path, s.spec.args...)
 	cmd.Env = append(os.Environ(), s.spec.env...)
@@ -122,7 +126,7 @@ func (s *Server) launch() {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: s.spec.cred}
 	if err := cmd.Start(); err != nil {
 		logf.Close()
-		s.t.Fatalf("serverproc: start %s: %v", s.spec.name, err)
+		t.Fatalf("serverproc: start %s: %v", s.spec.name, err)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -143,9 +147,9 @@ func (s *Server) launch() {
 		}
 		select {
 		case <-done:
-			s.t.Fatalf("serverproc: %s exited before it was ready (%v); log:\n%s", s.spec.name, cmd.ProcessState, s.logTail())
+			t.Fatalf("serverproc: %s exited before it was ready (%v); log:\n%s", s.spec.name, cmd.ProcessState, s.logTail())
 		case <-ctx.Done():
-			s.t.Fatalf("serverproc: %s not ready on %s within %v: %v; log:\n%s", s.spec.name, s.Addr, readyTimeout, last, s.logTail())
+			t.Fatalf("serverproc: %s not ready on %s within %v: %v; log:\n%s", s.spec.name, s.Addr, readyTimeout, last, s.logTail())
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
@@ -182,6 +186,11 @@ func (s *Server) signal(sig syscall.Signal) ([]int, error) {
 		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
 			return nil, err
 		}
+		// kill(2) returns before the process stops: until it has, it may
+		// still fork.
+		for deadline := time.Now().Add(2 * time.Second); !stopped(pid) && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
 	}
 	procs := append(descendants(pid), pid)
 	for _, p := range procs {
@@ -193,11 +202,11 @@ func (s *Server) signal(sig syscall.Signal) ([]int, error) {
 
 // Kill sends SIGKILL to the server and every process below it, and waits
 // until they have exited. The data stays for Restart.
-func (s *Server) Kill() {
-	s.t.Helper()
+func (s *Server) Kill(t testing.TB) {
+	t.Helper()
 	procs, err := s.signal(syscall.SIGKILL)
 	if err != nil {
-		s.t.Fatalf("serverproc: kill %s: %v", s.spec.name, err)
+		t.Fatalf("serverproc: kill %s: %v", s.spec.name, err)
 	}
 	s.wait(procs)
 }
@@ -227,32 +236,32 @@ func (s *Server) wait(procs []int) {
 
 // Stop sends SIGSTOP to the server's process group: it stops answering but
 // keeps its connections, as a server paused by the machine does.
-func (s *Server) Stop() {
-	s.t.Helper()
+func (s *Server) Stop(t testing.TB) {
+	t.Helper()
 	if _, err := s.signal(syscall.SIGSTOP); err != nil {
-		s.t.Fatalf("serverproc: stop %s: %v", s.spec.name, err)
+		t.Fatalf("serverproc: stop %s: %v", s.spec.name, err)
 	}
 }
 
 // Cont sends SIGCONT to the server's process group after Stop.
-func (s *Server) Cont() {
-	s.t.Helper()
+func (s *Server) Cont(t testing.TB) {
+	t.Helper()
 	if _, err := s.signal(syscall.SIGCONT); err != nil {
-		s.t.Fatalf("serverproc: continue %s: %v", s.spec.name, err)
+		t.Fatalf("serverproc: continue %s: %v", s.spec.name, err)
 	}
 }
 
 // Restart starts the server again after Kill, on the same port and data,
 // and returns once it is ready.
-func (s *Server) Restart() {
-	s.t.Helper()
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
 	s.mu.Lock()
 	running := s.cmd != nil
 	s.mu.Unlock()
 	if running {
-		s.t.Fatalf("serverproc: restart %s: it is still running; Kill it first", s.spec.name)
+		t.Fatalf("serverproc: restart %s: it is still running; Kill it first", s.spec.name)
 	}
-	s.launch()
+	s.launch(t)
 }
 
 // Close kills the server's process group, if it runs, and waits for it. The

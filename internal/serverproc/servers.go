@@ -39,7 +39,7 @@ func binary(t testing.TB, name string, candidates ...string) string {
 func Redis(t testing.TB) *Server {
 	t.Helper()
 	path := binary(t, "Redis", "redis-server")
-	dir, port := newDir(t, "redis"), freePort(t)
+	dir, port := newDir(t, "redis", false), freePort(t)
 	return start(t, spec{
 		name: "redis",
 		path: path,
@@ -89,7 +89,7 @@ func Postgres(t testing.TB) *Server {
 	t.Helper()
 	postgres := binary(t, "PostgreSQL 15", filepath.Join(pgBin, "postgres"))
 	initdb := binary(t, "PostgreSQL 15 initdb", filepath.Join(pgBin, "initdb"))
-	dir, port := newDir(t, "pg"), freePort(t)
+	dir, port := newDir(t, "pg", os.Getuid() == 0), freePort(t)
 	var cred *syscall.Credential
 	if os.Getuid() == 0 {
 		u, err := user.Lookup("postgres")
@@ -169,7 +169,7 @@ func MinIO(t testing.TB) *Server {
 		}
 	}
 	path := binary(t, "MinIO (scripts/services build)", filepath.Join(cache, "bin", "minio"), "minio")
-	dir, port, console := newDir(t, "minio"), freePort(t), freePort(t)
+	dir, port, console := newDir(t, "minio", false), freePort(t), freePort(t)
 	return start(t, spec{
 		name: "minio",
 		path: path,

@@ -102,3 +102,9 @@ func alive(pid int) bool {
 	_, _, state, ok := readStat("/proc/" + strconv.Itoa(pid) + "/stat")
 	return ok && state != "Z"
 }
+
+// stopped reports whether pid is stopped by a signal (state T), or gone.
+func stopped(pid int) bool {
+	_, _, state, ok := readStat("/proc/" + strconv.Itoa(pid) + "/stat")
+	return !ok || state == "T" || state == "Z"
+}
