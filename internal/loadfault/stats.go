@@ -122,12 +122,10 @@ func (s *stats) merge(o *stats) {
 	s.unverified.merge(o.unverified)
 }
 
-// sameError compares two messages without what precedes the first ": ",
-// the operation and the name ("write \"NAME\": ...").
+// sameError compares two messages by their last part, after the last ": ":
+// the server's words, without the name or a request id before them.
 func sameError(a, b string) bool {
-	_, ra, _ := strings.Cut(a, ": ")
-	_, rb, _ := strings.Cut(b, ": ")
-	return ra == rb
+	return a[strings.LastIndex(a, ": ")+1:] == b[strings.LastIndex(b, ": ")+1:]
 }
 
 func (s *stats) errors() int {
