@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,7 +13,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/mutablestore/mutablestore/internal/testservice"
+	"github.com/mutablestore/mutablestore/internal/serverproc"
 	"github.com/mutablestore/mutablestore/redisstore"
 	"github.com/mutablestore/mutablestore/store"
 )
@@ -33,15 +30,15 @@ const serverCountOps = 5
 // or DEL and WAIT, each N times) and a one-node cluster.
 func TestServerCountsOneCommand(t *testing.T) {
 	t.Run("standalone", func(t *testing.T) {
-		addr := startRedisServer(t)
+		addr := serverproc.Redis(t).Addr
 		c := redis.NewClient(&redis.Options{Addr: addr})
 		t.Cleanup(func() { c.Close() })
 		testServerCounts(t, addr, c, redisstore.Options{}, nil)
 	})
 	t.Run("replicated", func(t *testing.T) {
 		// No 5s wait for more replicas before the first full sync.
-		addr := startRedisServer(t, "--repl-diskless-sync-delay", "0")
-		startRedisServer(t, "--replicaof", strings.Replace(addr, ":", " ", 1))
+		addr := serverproc.Redis(t, "--repl-diskless-sync-delay", "0").Addr
+		serverproc.Redis(t, "--replicaof", strings.Replace(addr, ":", " ", 1))
 		waitReplicas(t, addr, 1)
 		c := redis.NewClient(&redis.Options{Addr: addr})
 		t.Cleanup(func() { c.Close() })
@@ -51,8 +48,8 @@ func TestServerCountsOneCommand(t *testing.T) {
 		testServerCounts(t, addr, c, redisstore.Options{WaitReplicas: 1, WaitTimeout: 5 * time.Second}, []string{"replconf"})
 	})
 	t.Run("cluster", func(t *testing.T) {
-		addr := startRedisServer(t, "--cluster-enabled", "yes",
-			"--cluster-config-file", filepath.Join(t.TempDir(), "nodes.conf"))
+		addr := serverproc.Redis(t, "--cluster-enabled", "yes",
+			"--cluster-config-file", filepath.Join(t.TempDir(), "nodes.conf")).Addr
 		makeOneNodeCluster(t, addr)
 		c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}})
 		t.Cleanup(func() { c.Close() })
@@ -149,45 +146,6 @@ func commandStats(t *testing.T, admin *redis.Client) map[string]int64 {
 		calls[cmd] = n
 	}
 	return calls
-}
-
-// startRedisServer starts a redis-server on a free loopback port with args
-// added, stops it when the test ends, and returns its address once it
-// answers.
-func startRedisServer(t *testing.T, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		testservice.SkipOrFail(t, "no redis-server binary for a private server (Debian: apt-get install redis-server): %v", err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	dir := t.TempDir()
-	cmd := exec.Command(bin, append([]string{"--bind", "127.0.0.1", "--port", port,
-		"--dir", dir, "--save", "", "--appendonly", "no", "--logfile", filepath.Join(dir, "redis.log")}, args...)...)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for c.Ping(t.Context()).Err() != nil {
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-			t.Fatalf("redis-server on %s did not answer within 10s; log:\n%s", addr, log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return addr
 }
 
 // waitReplicas waits until n replicas are online at the master addr.

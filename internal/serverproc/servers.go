@@ -35,19 +35,21 @@ func binary(t testing.TB, name string, candidates ...string) string {
 
 // Redis starts redis-server with every write appended to its AOF and
 // fsynced before the reply (appendonly yes, appendfsync always), no RDB
-// snapshots, and no password. Its URL is "redis://" + Addr.
-func Redis(t testing.TB) *Server {
+// snapshots, and no password. Its URL is "redis://" + Addr. Extra
+// arguments follow these and so override them (redis-server keeps the last
+// value of an option).
+func Redis(t testing.TB, extra ...string) *Server {
 	t.Helper()
 	path := binary(t, "Redis", "redis-server")
 	dir, port := newDir(t, "redis", false), freePort(t)
 	return start(t, spec{
 		name: "redis",
 		path: path,
-		args: []string{
+		args: append([]string{
 			"--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--protected-mode", "no",
 			"--dir", dir, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
 			"--daemonize", "no", "--logfile", "",
-		},
+		}, extra...),
 		ready: redisReady,
 	}, fmt.Sprintf("127.0.0.1:%d", port), dir)
 }
