@@ -1,25 +1,34 @@
-// Package faultproxy stops a real server under one store without stopping
-// it for anyone else: a loopback TCP proxy that a fault test puts between a
-// client and its server, then stops and starts.
+// Package faultproxy breaks the network between one store and its real
+// server without disturbing anyone else: a loopback TCP proxy that a fault
+// test puts between a client and its server, then stops, starts, or makes
+// cut, slow or silent.
 //
 // # Use
 //
-// Point the client under test at Proxy.Addr instead of the server, run the
-// operations that must fail while the proxy is stopped, and start it again
-// to check that the same store recovers by itself. Other tests keep using
-// the shared server directly, so they are not disturbed:
+// Point the client under test at Proxy.Addr instead of the server, break the
+// connection, run the operations that must fail, and heal it to check that
+// the same store recovers by itself. Other tests keep using the shared
+// server directly, so they are not disturbed:
 //
 //	p := faultproxy.New(t, "127.0.0.1:6379")
 //	s := newStore(p.Addr())
 //	p.Stop()   // the server looks down to s: connections reset, new ones refused
 //	p.Start()  // and back, on the same address
 //
+//	p.Inject(faultproxy.CutResponses(100)) // replies end after 100 bytes
+//	p.Inject(faultproxy.Trickle(512, 5*time.Millisecond))
+//	p.Inject(faultproxy.Blackhole())       // accepted, read, never answered
+//	p.Heal()                               // forward everything again
+//
+// Stop and Start are independent of the fault: a proxy started again keeps
+// the fault it had.
+//
 // A *Proxy is a conformance.Switch, so conformance.RunHarness can stage an
-// outage with it.
+// outage with it, and the Harness.Proxied capability gives the harness the
+// proxy itself, to inject every fault.
 package faultproxy
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -32,8 +41,8 @@ const dialTimeout = 5 * time.Second
 
 // Proxy is a loopback TCP proxy in front of a real server. Fault tests point
 // a client at Addr, call Stop to make the server look down to that client
-// only, and Start to bring it back, while other tests keep using the shared
-// server directly.
+// only, and Start to bring it back, or Inject a Fault and Heal it, while
+// other tests keep using the shared server directly.
 //
 // The methods are safe for concurrent use. Start calls t.Fatal on failure,
 // so call it from the test's goroutine.
@@ -44,8 +53,11 @@ type Proxy struct {
 
 	mu     sync.Mutex
 	ln     net.Listener // nil while stopped
-	conns  map[net.Conn]struct{}
-	closed bool // set by the test cleanup: Start no longer listens
+	links  map[*link]struct{}
+	closed bool          // set by the test cleanup: Start no longer listens
+	fault  Fault         // what the links do to the bytes they forward
+	gen    uint64        // counts Inject calls, so each link restarts its byte counts
+	wake   chan struct{} // closed and replaced by Inject: a Trickle's wait ends
 
 	wg sync.WaitGroup // the accept loop and every connection's goroutines
 }
@@ -59,7 +71,7 @@ func New(t testing.TB, targetAddr string) *Proxy {
 	if err != nil {
 		t.Fatalf("faultproxy: listen: %v", err)
 	}
-	p := &Proxy{t: t, target: targetAddr, addr: ln.Addr().String(), conns: map[net.Conn]struct{}{}}
+	p := &Proxy{t: t, target: targetAddr, addr: ln.Addr().String(), links: map[*link]struct{}{}, wake: make(chan struct{})}
 	p.serve(ln)
 	t.Cleanup(func() {
 		p.mu.Lock()
@@ -85,10 +97,10 @@ func (p *Proxy) Stop() {
 		p.ln.Close()
 		p.ln = nil
 	}
-	for c := range p.conns {
-		reset(c)
+	for l := range p.links {
+		l.kill()
 	}
-	clear(p.conns)
+	clear(p.links)
 	p.mu.Unlock()
 	p.wg.Wait()
 }
@@ -110,101 +122,35 @@ func (p *Proxy) Start() {
 	p.serveLocked(ln)
 }
 
-func (p *Proxy) serve(ln net.Listener) {
+// Inject makes the proxy apply f to every open connection and to every new
+// one, in place of the fault it applied so far. Lifting a Blackhole this way
+// resets the connections that lost bytes to it.
+func (p *Proxy) Inject(f Fault) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.serveLocked(ln)
-}
-
-func (p *Proxy) serveLocked(ln net.Listener) {
-	p.ln = ln
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return // closed by Stop
-			}
-			if !p.track(ln, c) {
-				reset(c)
-				return
-			}
-			p.wg.Add(1)
-			go func() {
-				defer p.wg.Done()
-				p.forward(ln, c)
-			}()
-		}
-	}()
-}
-
-// track records c as open if ln is still the live listener, that is if Stop
-// has not run since c was accepted or dialled.
-func (p *Proxy) track(ln net.Listener, c net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != ln {
-		return false
-	}
-	p.conns[c] = struct{}{}
-	return true
-}
-
-func (p *Proxy) untrack(cs ...net.Conn) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range cs {
-		delete(p.conns, c)
-	}
-}
-
-// forward copies bytes both ways until both sides are done. A clean EOF from
-// one side is passed on as a half-close, so protocols that rely on it work;
-// an error on either side tears down both.
-func (p *Proxy) forward(ln net.Listener, client net.Conn) {
-	server, err := net.DialTimeout("tcp", p.target, dialTimeout)
-	if err != nil {
-		// The target is down: the client sees its server fail.
-		p.untrack(client)
-		reset(client)
+	p.fault = f
+	p.gen++
+	close(p.wake)
+	p.wake = make(chan struct{})
+	if f.kind == blackhole {
 		return
 	}
-	if !p.track(ln, server) {
-		// Stop ran while we dialled and has already reset client.
-		server.Close()
-		return
-	}
-	defer func() {
-		p.untrack(client, server)
-		client.Close()
-		server.Close()
-	}()
-	done := make(chan struct{}, 2)
-	pipe := func(dst, src net.Conn) {
-		_, err := io.Copy(dst, src)
-		if err == nil {
-			if cw, ok := dst.(interface{ CloseWrite() error }); ok {
-				cw.CloseWrite()
-			}
-		} else {
-			reset(dst)
-			reset(src)
+	for l := range p.links {
+		if l.dropped.Load() {
+			l.kill()
+			delete(p.links, l)
 		}
-		done <- struct{}{}
 	}
-	go pipe(server, client)
-	go pipe(client, server)
-	<-done
-	<-done
 }
 
-// reset closes c with an RST instead of a FIN where it can, which is what a
-// client of a crashed server or a dropped network path sees: an error, not a
-// clean end of stream.
-func reset(c net.Conn) {
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetLinger(0)
-	}
-	c.Close()
+// Heal lifts the fault: the proxy forwards every byte again, as a new one
+// does. It is Inject(Fault{}).
+func (p *Proxy) Heal() { p.Inject(Fault{}) }
+
+// current returns the fault to apply, its generation, and the channel the
+// next Inject closes.
+func (p *Proxy) current() (Fault, uint64, <-chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.fault, p.gen, p.wake
 }
