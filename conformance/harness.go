@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mutablestore/mutablestore/conformance/faultproxy"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -25,8 +26,17 @@ type Harness struct {
 	Misconfigured func(tb testing.TB) store.MutableStore
 
 	// Outage returns a new, empty store and the Switch that takes its
-	// backend away from that store alone (see package faultproxy).
+	// backend away from that store alone (see package faultproxy). When it
+	// is nil, the Outage cases use Proxied.
 	Outage func(tb testing.TB) (store.MutableStore, Switch)
+
+	// Proxied returns a new, empty store whose client reaches the backend
+	// only through the returned proxy, and sends it every operation (no
+	// cache in front). The BrokenConnections cases inject each
+	// faultproxy.Fault under it; the store's client must give up on an
+	// operation by the operation's context deadline or its own timeouts,
+	// which should be a few seconds at most.
+	Proxied func(tb testing.TB) (store.MutableStore, *faultproxy.Proxy)
 
 	// Requests returns a new, empty store and a function that reports how
 	// many requests that store has sent to its backend so far, counted by
@@ -51,7 +61,8 @@ type Switch interface {
 }
 
 // RunHarness runs every case of Run on h.NewStore, then the cases of each
-// capability h has, as subtests named Misconfigured, Outage and Requests.
+// capability h has, as subtests named Misconfigured, Outage,
+// BrokenConnections and Requests.
 func RunHarness(t *testing.T, h Harness) {
 	t.Helper()
 	if h.NewStore == nil {
@@ -65,10 +76,16 @@ func RunHarness(t *testing.T, h Harness) {
 		testMisconfigured(t, h)
 	})
 	t.Run("Outage", func(t *testing.T) {
-		if h.Outage == nil {
-			t.Skip("the harness has no Outage")
+		if h.Outage == nil && h.Proxied == nil {
+			t.Skip("the harness has no Outage and no Proxied store")
 		}
 		testOutage(t, h)
+	})
+	t.Run("BrokenConnections", func(t *testing.T) {
+		if h.Proxied == nil {
+			t.Skip("the harness has no Proxied store")
+		}
+		testBrokenConnections(t, h)
 	})
 	t.Run("Requests", func(t *testing.T) {
 		if h.Requests == nil {
@@ -109,7 +126,13 @@ func testMisconfigured(t *testing.T, h Harness) {
 // is unchanged (the switch cuts requests before they reach the server, so
 // nothing that failed was applied).
 func testOutage(t *testing.T, h Harness) {
-	s, sw := h.Outage(t)
+	var s store.MutableStore
+	var sw Switch
+	if h.Outage != nil {
+		s, sw = h.Outage(t)
+	} else {
+		s, sw = h.Proxied(t)
+	}
 	const name, missing = "outage/page", "outage/missing"
 	mustWrite(t, s, name, "before")
 	sw.Stop()

@@ -20,7 +20,7 @@ type gated struct {
 	mem   *memstore.Store
 	down  atomic.Bool
 	sent  atomic.Int64
-	fault string // "", "outage-not-found", "double-read"
+	fault string // "", "outage-not-found", "double-read"; "trusts-partial-reply" breaks Proxied (see wire)
 }
 
 var errDown = errors.New("connection refused")
@@ -83,6 +83,7 @@ func gatedHarness(fault string) conformance.Harness {
 			g := newGated()
 			return g, func() int { return int(g.sent.Load()) }
 		},
+		Proxied: wireProxied(fault == "trusts-partial-reply"),
 	}
 }
 
@@ -101,6 +102,7 @@ func TestHarnessCatchesBrokenStores(t *testing.T) {
 	for _, f := range []struct{ fault, run, want string }{
 		{"outage-not-found", "Outage", "matches store.ErrNotFound"},
 		{"double-read", "Requests", "sent 2 requests to the backend; want 1"},
+		{"trusts-partial-reply", "BrokenConnections", "not a value ever written"},
 	} {
 		t.Run(f.fault, func(t *testing.T) {
 			t.Parallel()
