@@ -113,9 +113,10 @@ func testBrokenConnections(t *testing.T, h Harness) {
 	}
 	var summary []string
 	for i, m := range brokenModes() {
+		start := time.Now()
 		tally := runBroken(t, h, s, p, m, names, known, i+1)
-		summary = append(summary, fmt.Sprintf("%v: %d operations, %d succeeded, %d failed, %d partial values accepted, %d failed reads before recovery",
-			m.fault, tally.ops, tally.ok, tally.failed, tally.partial, tally.retries))
+		summary = append(summary, fmt.Sprintf("%v: %d operations, %d succeeded, %d failed, %d partial values accepted, %d failed reads before recovery (%v)",
+			m.fault, tally.ops, tally.ok, tally.failed, tally.partial, tally.retries, time.Since(start).Round(time.Millisecond)))
 	}
 	t.Logf("broken connections, values of %v bytes, each operation with a %v deadline:\n\t%s",
 		brokenSizes, brokenDeadline, strings.Join(summary, "\n\t"))
@@ -172,14 +173,15 @@ func runBroken(t *testing.T, h Harness, s store.MutableStore, p *faultproxy.Prox
 	for _, o := range ops {
 		tally.ops++
 		desc := fmt.Sprintf("under %v, %s", m.fault, describeBroken(o))
+		if o.name == missing && errors.Is(o.err, store.ErrNotFound) && m.fault != faultproxy.Blackhole() {
+			tally.ok++ // the server's answer got through
+			continue
+		}
 		if o.err != nil {
 			tally.failed++
 			if o.op == store.OpWrite {
 				// A write whose reply was lost may have landed.
 				candidates[o.name] = append(candidates[o.name], known[o.name], next[o.name])
-			}
-			if o.name == missing && errors.Is(o.err, store.ErrNotFound) && m.fault != faultproxy.Blackhole() {
-				continue // the server's answer got through
 			}
 			ExpectFailure(t, desc, o.err, o.op, o.name, h.Secrets...)
 			continue

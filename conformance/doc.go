@@ -113,8 +113,8 @@
 // # What it does not check
 //
 // Cancellation is checked with contexts that are already done when the call
-// starts; a context cancelled while a call waits on the network depends on
-// the backend and belongs in the adapter's own fault tests. Durability
+// starts; a deadline that passes while a call waits on the network is
+// checked by RunHarness, given a Proxied store (below). Durability
 // across crashes, and how many round trips an operation makes, are also the
 // adapter's own tests.
 //
@@ -125,18 +125,35 @@
 // RunHarness checks these too, given a Harness with the capabilities an
 // adapter can offer: Misconfigured (a store whose bucket, table or
 // credentials are wrong), Outage (a store and the Switch that takes its
-// backend away, such as a faultproxy.Proxy in front of the server) and
-// Requests (a store and a count of the requests it sent). A capability left
-// nil skips its cases; Run(t, newStore) is RunHarness with NewStore alone.
+// backend away), Proxied (a store whose connections run through a
+// faultproxy.Proxy, which stages the outage too) and Requests (a store and a
+// count of the requests it sent). A capability left nil skips its cases;
+// Run(t, newStore) is RunHarness with NewStore alone.
 //
 //	conformance.RunHarness(t, conformance.Harness{
 //		NewStore: newStore,
-//		Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
+//		Proxied: func(tb testing.TB) (store.MutableStore, *faultproxy.Proxy) {
 //			p := faultproxy.New(tb, serverAddr)
 //			return newStoreAt(tb, p.Addr()), p
 //		},
 //		Secrets: []string{password},
 //	})
+//
+// # Broken connections
+//
+// With Proxied, the BrokenConnections cases write values of 100 bytes, 10
+// KiB and 256 KiB, then under each fault of package faultproxy (replies and
+// requests cut after 1, 7 and 100 bytes and after half the largest value, a
+// trickle of 512 bytes every 5 ms, a blackhole) read and overwrite them all
+// at once, each operation with a one-second deadline. A Read that returns
+// nil must return a value that was written, whole; every error must be a
+// *store.Error that is not ErrNotFound; an operation the fault makes
+// impossible (a read whose reply is cut before the value ends, a write whose
+// request is, one that cannot cross the trickle by its deadline, any under
+// the blackhole) must fail. After Heal the same store must read every name
+// within ten seconds, each holding the value last written or the one whose
+// write failed, never part of one. The case logs what each fault did, and
+// takes a few seconds.
 //
 // ExpectFailure and ExpectRecovery are the checks these cases make, for an
 // adapter's own fault tests of what no harness can stage.

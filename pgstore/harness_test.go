@@ -25,7 +25,7 @@ func TestConformance(t *testing.T) {
 			}
 			return s
 		},
-		Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
+		Proxied: func(tb testing.TB) (store.MutableStore, *faultproxy.Proxy) {
 			config := poolConfig(tb)
 			p := faultproxy.New(tb, net.JoinHostPort(config.ConnConfig.Host, strconv.Itoa(int(config.ConnConfig.Port))))
 			host, port, _ := net.SplitHostPort(p.Addr())

@@ -41,7 +41,7 @@ func TestConformanceHarness(t *testing.T) {
 			})
 			return mustNew(tb, c, redisstore.Options{Prefix: "misconfigured:"})
 		},
-		Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
+		Proxied: func(tb testing.TB) (store.MutableStore, *faultproxy.Proxy) {
 			p := faultproxy.New(tb, standaloneOptions(tb).Addr)
 			c := newClient(tb, func(o *redis.Options) {
 				failFast(o)

@@ -40,7 +40,7 @@ func TestConformance(t *testing.T) {
 			Misconfigured: func(tb testing.TB) store.MutableStore {
 				return newPrefixed(tb, client, testservice.UniqueName(tb, "missing-"))
 			},
-			Outage: func(tb testing.TB) (store.MutableStore, conformance.Switch) {
+			Proxied: func(tb testing.TB) (store.MutableStore, *faultproxy.Proxy) {
 				u, err := url.Parse(srv.Endpoint)
 				if err != nil {
 					tb.Fatal(err)
