@@ -152,8 +152,8 @@
 // request is, one that cannot cross the trickle by its deadline, any under
 // the blackhole) must fail. After Heal the same store must read every name
 // within ten seconds, each holding the value last written or the one whose
-// write failed, never part of one. The case logs what each fault did, and
-// takes a few seconds.
+// write failed, never part of one, and write again. The case logs what each
+// fault did, and takes a few seconds.
 //
 // ExpectFailure and ExpectRecovery are the checks these cases make, for an
 // adapter's own fault tests of what no harness can stage.
