@@ -145,15 +145,17 @@
 // KiB and 256 KiB, then under each fault of package faultproxy (replies and
 // requests cut after 1, 7 and 100 bytes and after half the largest value, a
 // trickle of 512 bytes every 5 ms, a blackhole) read and overwrite them all
-// at once, each operation with a one-second deadline. A Read that returns
-// nil must return a value that was written, whole; every error must be a
-// *store.Error that is not ErrNotFound; an operation the fault makes
-// impossible (a read whose reply is cut before the value ends, a write whose
-// request is, one that cannot cross the trickle by its deadline, any under
-// the blackhole) must fail. After Heal the same store must read every name
-// within ten seconds, each holding the value last written or the one whose
-// write failed, never part of one, and write again. The case logs what each
-// fault did, and takes a few seconds.
+// at once, each operation with a one-second deadline, heal the proxy, and
+// read every name again. A Read that returns nil must return a whole value:
+// the last one written successfully, or one whose write failed (a failed
+// write may land later, even after the next fault, when its request was
+// still trickling to the server as its client gave up), never part of one.
+// Every error must be a *store.Error that is not ErrNotFound. An operation
+// the fault makes impossible (a read whose reply is cut before the value
+// ends, a write whose request is, one that cannot cross the trickle by its
+// deadline, any under the blackhole) must fail. After Heal the same store
+// must read every name within ten seconds, and write again. The case logs
+// what each fault did, and takes a few seconds.
 //
 // ExpectFailure and ExpectRecovery are the checks these cases make, for an
 // adapter's own fault tests of what no harness can stage.
