@@ -100,8 +100,8 @@ type brokenHistory struct {
 	failed map[string]faultproxy.Fault // value → the fault its write failed under
 }
 
-// holds reports whether v is a value h allows, and which failed write it
-// came from, if any.
+// holds reports whether v is a value h allows, and whether it is the value
+// of a failed write.
 func (h *brokenHistory) holds(v string) (ok, late bool) {
 	if v == h.last {
 		return true, false
@@ -110,9 +110,13 @@ func (h *brokenHistory) holds(v string) (ok, late bool) {
 	return late, late
 }
 
+// lateFrom returns the fault under which the write of v failed.
+func (h *brokenHistory) lateFrom(v string) faultproxy.Fault { return h.failed[v] }
+
 // brokenTally counts what the operations under one fault did.
 type brokenTally struct {
-	ops, ok, failed, partial, late, retries int
+	ops, ok, failed, partial, retries int
+	late                              []string // for each read of a failed write's value, the fault it failed under
 }
 
 // testBrokenConnections writes a value of each of brokenSizes, then under
@@ -133,8 +137,12 @@ func testBrokenConnections(t *testing.T, h Harness) {
 	for i, m := range brokenModes() {
 		start := time.Now()
 		tally := runBroken(t, h, s, p, m, order, names, i+1)
-		summary = append(summary, fmt.Sprintf("%v: %d operations, %d succeeded, %d failed, %d partial values accepted, %d reads of a failed write's value, %d failed reads before recovery (%v)",
-			m.fault, tally.ops, tally.ok, tally.failed, tally.partial, tally.late, tally.retries, time.Since(start).Round(time.Millisecond)))
+		line := fmt.Sprintf("%v: %d operations, %d succeeded, %d failed, %d partial values accepted, %d failed reads before recovery (%v)",
+			m.fault, tally.ops, tally.ok, tally.failed, tally.partial, tally.retries, time.Since(start).Round(time.Millisecond))
+		if len(tally.late) > 0 {
+			line += fmt.Sprintf("; read %d value(s) of writes that had failed under %s", len(tally.late), strings.Join(tally.late, ", "))
+		}
+		summary = append(summary, line)
 	}
 	t.Logf("broken connections, values of %v bytes, each operation with a %v deadline:\n\t%s",
 		brokenSizes, brokenDeadline, strings.Join(summary, "\n\t"))
@@ -207,7 +215,7 @@ func runBroken(t *testing.T, h Harness, s store.MutableStore, p *faultproxy.Prox
 		if o.op == store.OpRead {
 			ok, late := names[o.name].holds(o.got)
 			if late {
-				tally.late++
+				tally.late = append(tally.late, names[o.name].lateFrom(o.got).String())
 			}
 			if !ok && o.got != next[o.name] {
 				tally.partial++
@@ -236,7 +244,7 @@ func runBroken(t *testing.T, h Harness, s store.MutableStore, p *faultproxy.Prox
 			t.Errorf("after %v healed, %s = %s; want the value last written whole, or one whose write failed: a cut request must not store part of a value (against the last: %s)",
 				m.fault, callRead(name), size(got), diff(got, names[name].last))
 		} else if late {
-			tally.late++
+			tally.late = append(tally.late, names[name].lateFrom(got).String())
 		}
 	}
 	// And it writes again, under a name no failed write can land on.
