@@ -244,7 +244,10 @@ func runBroken(t *testing.T, h Harness, s store.MutableStore, p *faultproxy.Prox
 			t.Errorf("after %v healed, %s = %s; want the value last written whole, or one whose write failed: a cut request must not store part of a value (against the last: %s)",
 				m.fault, callRead(name), size(got), diff(got, names[name].last))
 		} else if late {
+			// It landed: from now on it is what the name holds.
 			tally.late = append(tally.late, names[name].lateFrom(got).String())
+			names[name].last = got
+			delete(names[name].failed, got)
 		}
 	}
 	// And it writes again, under a name no failed write can land on.
