@@ -147,10 +147,14 @@ func (p *Proxy) Inject(f Fault) {
 // does. It is Inject(Fault{}).
 func (p *Proxy) Heal() { p.Inject(Fault{}) }
 
-// current returns the fault to apply, its generation, and the channel the
-// next Inject closes.
-func (p *Proxy) current() (Fault, uint64, <-chan struct{}) {
+// state returns the fault to apply to l, its generation, and the channel
+// the next Inject closes. Under a Blackhole it marks l as dropped, under the
+// lock Inject takes, so that no link is marked after Inject's sweep.
+func (p *Proxy) state(l *link) (Fault, uint64, <-chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.fault.kind == blackhole {
+		l.dropped.Store(true)
+	}
 	return p.fault, p.gen, p.wake
 }

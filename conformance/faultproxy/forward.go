@@ -80,12 +80,16 @@ func (p *Proxy) serveLocked(ln net.Listener) {
 }
 
 // track records l as open if ln is still the live listener, that is if Stop
-// has not run since l was accepted.
+// has not run since l was accepted. A link accepted during a Blackhole is
+// dropped from the start.
 func (p *Proxy) track(ln net.Listener, l *link) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.ln != ln {
 		return false
+	}
+	if p.fault.kind == blackhole {
+		l.dropped.Store(true)
 	}
 	p.links[l] = struct{}{}
 	return true
@@ -104,10 +108,9 @@ func (p *Proxy) forward(l *link) {
 		p.untrack(l)
 		l.kill()
 	}()
-	if f, _, _ := p.current(); f.kind == blackhole {
-		// Accept and read, never answer: there is no server to talk to, so
-		// the link can only be reset when the fault is lifted.
-		l.dropped.Store(true)
+	if l.dropped.Load() {
+		// Accepted during a Blackhole: read, never answer. There is no
+		// server to talk to, so the link ends when the fault is lifted.
 		p.pipe(l, l.client, nil, toServer)
 		return
 	}
@@ -142,12 +145,15 @@ func (p *Proxy) pipe(l *link, src, dst net.Conn, dir direction) {
 	sent := 0      // bytes forwarded since that fault was injected
 	for {
 		n, err := src.Read(buf)
-		if n > 0 {
-			f, g, _ := p.current()
+		// The fault is looked up again after each step, so a new one
+		// applies from the next byte.
+		for b := buf[:n]; len(b) > 0; {
+			f, g, wake := p.state(l)
 			if g != gen {
 				gen, sent = g, 0
 			}
-			if !p.pass(l, f, dst, dir, buf[:n], &sent) {
+			var ok bool
+			if b, ok = p.step(l, f, wake, dst, dir, b, &sent); !ok {
 				l.kill()
 				return
 			}
@@ -159,63 +165,46 @@ func (p *Proxy) pipe(l *link, src, dst net.Conn, dir direction) {
 	}
 }
 
-// pass forwards b under fault f and reports whether the link lives on.
-func (p *Proxy) pass(l *link, f Fault, dst net.Conn, dir direction, b []byte, sent *int) bool {
-	if l.dropped.Load() || f.kind == blackhole {
+// step forwards some or all of b under fault f, and returns the rest and
+// whether the link lives on.
+func (p *Proxy) step(l *link, f Fault, wake <-chan struct{}, dst net.Conn, dir direction, b []byte, sent *int) ([]byte, bool) {
+	if l.dropped.Load() {
 		// A stream with a hole must never reach the other side: swallow
 		// everything until the fault is lifted and the link reset.
-		l.dropped.Store(true)
-		return true
+		return nil, true
 	}
 	switch {
 	case f.kind == cutRequests && dir == toServer, f.kind == cutResponses && dir == toClient:
 		if left := f.n - *sent; len(b) > left {
 			write(dst, b[:left])
-			return false
+			return nil, false
 		}
 	case f.kind == trickle:
-		return p.trickle(l, dst, b, sent)
-	}
-	*sent += len(b)
-	return write(dst, b)
-}
-
-// trickle writes b a few bytes at a time, each after the fault's delay, for
-// as long as the fault is a Trickle; the rest goes at once. A new fault ends
-// the wait, so Heal takes effect even on a delay of an hour.
-func (p *Proxy) trickle(l *link, dst net.Conn, b []byte, sent *int) bool {
-	for len(b) > 0 {
-		f, _, wake := p.current()
-		if f.kind != trickle {
-			*sent += len(b)
-			return write(dst, b)
-		}
+		// A new fault ends the wait, so Heal takes effect even on a
+		// delay of an hour.
 		t := time.NewTimer(f.delay)
+		defer t.Stop()
 		select {
 		case <-l.done:
-			t.Stop()
-			return false
+			return nil, false
 		case <-wake:
-			t.Stop()
-			continue // the fault changed: look again
+			return b, true // the fault changed: look again
 		case <-t.C:
 		}
 		n := min(f.n, len(b))
-		if !write(dst, b[:n]) {
-			return false
-		}
 		*sent += n
-		b = b[n:]
+		return b[n:], write(dst, b[:n])
 	}
-	return true
+	*sent += len(b)
+	return nil, write(dst, b)
 }
 
 // end handles the end of src: a clean EOF becomes a half-close of dst, and
 // anything else, or a client that leaves, tears the link down. Under a
 // Blackhole the server's end is swallowed like its bytes.
 func (p *Proxy) end(l *link, dst net.Conn, dir direction, err error) {
-	if f, _, _ := p.current(); dir == toClient && (f.kind == blackhole || l.dropped.Load()) {
-		l.dropped.Store(true)
+	p.state(l) // marks l dropped under a Blackhole
+	if dir == toClient && l.dropped.Load() {
 		return
 	}
 	if errors.Is(err, io.EOF) && dst != nil && !l.dropped.Load() {
