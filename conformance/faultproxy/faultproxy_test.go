@@ -489,15 +489,20 @@ func TestFaultPanics(t *testing.T) {
 // TestBlackholeAfterTrickle checks that bytes waiting in a Trickle when a
 // Blackhole is injected are swallowed, not let through at once.
 func TestBlackholeAfterTrickle(t *testing.T) {
-	p := faultproxy.New(t, echoServer(t))
+	target, sunk := sinkServer(t)
+	p := faultproxy.New(t, target)
 	c := dial(t, p.Addr())
 	p.Inject(faultproxy.Trickle(1, time.Hour))
-	if _, err := io.WriteString(c, "held back\n"); err != nil {
+	if _, err := io.WriteString(c, "held back"); err != nil {
 		t.Fatal(err)
 	}
 	p.Inject(faultproxy.Blackhole())
 	c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
 	if n, err := c.Read(make([]byte, 64)); !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("read after a Blackhole replaced a Trickle: %d bytes, %v; want nothing until the deadline", n, err)
+	}
+	p.Heal() // resets the link: the server sees its end
+	if s := receive(t, sunk); s.got != "" {
+		t.Fatalf("the server received %q through a Trickle that a Blackhole replaced; want nothing", s.got)
 	}
 }
