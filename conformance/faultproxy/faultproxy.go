@@ -123,8 +123,9 @@ func (p *Proxy) Start() {
 }
 
 // Inject makes the proxy apply f to every open connection and to every new
-// one, in place of the fault it applied so far. Lifting a Blackhole this way
-// resets the connections that lost bytes to it.
+// one, in place of the fault it applied so far, from the next byte it
+// handles: bytes already forwarded stay forwarded. Lifting a Blackhole this
+// way resets the connections that lost bytes to it.
 func (p *Proxy) Inject(f Fault) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
