@@ -17,8 +17,9 @@ import (
 	"github.com/mutablestore/mutablestore/conformance/faultproxy"
 )
 
-// echoServer accepts connections on loopback and echoes each line back.
-func echoServer(t *testing.T) string {
+// serve accepts connections on a loopback port until the test ends and
+// runs handle on each, in its own goroutine, closing the connection after.
+func serve(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -33,11 +34,16 @@ func echoServer(t *testing.T) string {
 			}
 			go func() {
 				defer c.Close()
-				io.Copy(c, c)
+				handle(c)
 			}()
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// echoServer echoes every byte back.
+func echoServer(t *testing.T) string {
+	return serve(t, func(c net.Conn) { io.Copy(c, c) })
 }
 
 // roundTrip dials addr, sends a line and returns the echoed line.
@@ -150,38 +156,22 @@ func TestProxyTargetDown(t *testing.T) {
 // knows exactly what the server sent. It keeps each connection until the
 // client leaves.
 func replyServer(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
+	return serve(t, func(c net.Conn) {
+		r := bufio.NewReader(c)
 		for {
-			c, err := ln.Accept()
+			line, err := r.ReadString('\n')
 			if err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				r := bufio.NewReader(c)
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					n, err := strconv.Atoi(strings.TrimSpace(line))
-					if err != nil {
-						return
-					}
-					if _, err := io.WriteString(c, payload(n)); err != nil {
-						return
-					}
-				}
-			}()
+			n, err := strconv.Atoi(strings.TrimSpace(line))
+			if err != nil {
+				return
+			}
+			if _, err := io.WriteString(c, payload(n)); err != nil {
+				return
+			}
 		}
-	}()
-	return ln.Addr().String()
+	})
 }
 
 // payload returns n bytes that differ from their neighbours, so a byte lost
@@ -262,30 +252,16 @@ func TestInjectRestartsCounts(t *testing.T) {
 // dialled it.
 func sinkServer(t *testing.T, greet bool) (string, <-chan sunk) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
 	ch := make(chan sunk, 16)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(30 * time.Second))
-				if greet {
-					io.WriteString(c, "hi\n")
-				}
-				b, err := io.ReadAll(c)
-				ch <- sunk{string(b), err}
-			}()
+	addr := serve(t, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(30 * time.Second))
+		if greet {
+			io.WriteString(c, "hi\n")
 		}
-	}()
-	return ln.Addr().String(), ch
+		b, err := io.ReadAll(c)
+		ch <- sunk{string(b), err}
+	})
+	return addr, ch
 }
 
 type sunk struct {
