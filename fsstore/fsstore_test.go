@@ -29,7 +29,10 @@ func newStore(tb testing.TB, opts ...fsstore.Option) *fsstore.Store {
 }
 
 func TestConformance(t *testing.T) {
-	forEachVariant(t, variants, func(t *testing.T, v variant) {
+	// Every variant, and os.Root with its fsyncs on, which the other tests
+	// leave to syncVariants.
+	all := append(variants[:len(variants):len(variants)], variant{name: "osroot-durable", osRoot: true})
+	forEachVariant(t, all, func(t *testing.T, v variant) {
 		conformance.Run(t, func(tb testing.TB) store.MutableStore {
 			return v.newStore(tb)
 		})
