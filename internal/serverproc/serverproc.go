@@ -176,14 +176,26 @@ func (s *Server) pid() int {
 
 // signal sends sig to the server process and then to every process below
 // it. The server is stopped first when sig is SIGSTOP or SIGKILL, so it
-// forks no child that the list of descendants would miss.
+// forks no child that the list of descendants would miss, and a stopped
+// parent reaps none of them, so no PID on the list can be reused before it
+// is signalled. The server itself is signalled through os.Process (a pidfd
+// on Linux): once it exited and was reaped, nothing is sent to its PID,
+// which another process may hold by then.
 func (s *Server) signal(sig syscall.Signal) ([]int, error) {
-	pid := s.pid()
-	if pid == 0 {
+	s.mu.Lock()
+	cmd, done := s.cmd, s.done
+	s.mu.Unlock()
+	if cmd == nil {
 		return nil, errors.New("not running")
 	}
+	select {
+	case <-done:
+		return nil, fmt.Errorf("exited by itself (%v)", cmd.ProcessState)
+	default:
+	}
+	pid := cmd.Process.Pid
 	if sig == syscall.SIGSTOP || sig == syscall.SIGKILL {
-		if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		if err := cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 			return nil, err
 		}
 		// kill(2) returns before the process stops: until it has, it may
@@ -192,12 +204,15 @@ func (s *Server) signal(sig syscall.Signal) ([]int, error) {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	procs := append(descendants(pid), pid)
+	procs := descendants(pid)
 	for _, p := range procs {
 		// A child may have exited since the list was made.
 		syscall.Kill(p, sig)
 	}
-	return procs, nil
+	if err := cmd.Process.Signal(sig); err != nil {
+		return nil, err
+	}
+	return append(procs, pid), nil
 }
 
 // Kill sends SIGKILL to the server and every process below it, and waits
@@ -234,7 +249,7 @@ func (s *Server) wait(procs []int) {
 	s.mu.Unlock()
 }
 
-// Stop sends SIGSTOP to the server's process group: it stops answering but
+// Stop sends SIGSTOP to the server and every process below it: it stops answering but
 // keeps its connections, as a server paused by the machine does.
 func (s *Server) Stop(t testing.TB) {
 	t.Helper()
@@ -243,7 +258,7 @@ func (s *Server) Stop(t testing.TB) {
 	}
 }
 
-// Cont sends SIGCONT to the server's process group after Stop.
+// Cont sends SIGCONT to the server and every process below it, after Stop.
 func (s *Server) Cont(t testing.TB) {
 	t.Helper()
 	if _, err := s.signal(syscall.SIGCONT); err != nil {
@@ -264,7 +279,7 @@ func (s *Server) Restart(t testing.TB) {
 	s.launch(t)
 }
 
-// Close kills the server's process group, if it runs, and waits for it. The
+// Close kills the server and every process below it, if it runs, and waits. The
 // test's cleanup calls it; calling it earlier is fine.
 func (s *Server) Close() {
 	if procs, err := s.signal(syscall.SIGKILL); err == nil {

@@ -79,18 +79,33 @@ func redisReady(ctx context.Context, addr string) error {
 	return nil
 }
 
-// pgBin is where Debian installs PostgreSQL 15's server binaries.
-const pgBin = "/usr/lib/postgresql/15/bin"
+// pgBin returns the directory of the PostgreSQL server binaries: the one
+// of initdb on PATH, or else Debian's /usr/lib/postgresql/N/bin of the
+// highest N, as scripts/services picks.
+func pgBin() string {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p)
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	best, bestN := "", -1
+	for _, d := range dirs {
+		if n, err := strconv.Atoi(filepath.Base(filepath.Dir(d))); err == nil && n > bestN {
+			best, bestN = d, n
+		}
+	}
+	return best
+}
 
-// Postgres initializes a PostgreSQL 15 cluster (trust authentication for
+// Postgres initializes a PostgreSQL cluster (trust authentication for
 // the superuser "postgres") and starts it with fsync and synchronous commit
 // on, listening on 127.0.0.1 and on a unix socket in its directory. Run as
 // root, it runs as the user postgres, which owns the data directory (mode
 // 0700). URL returns its connection URL.
 func Postgres(t testing.TB) *Server {
 	t.Helper()
-	postgres := binary(t, "PostgreSQL 15", filepath.Join(pgBin, "postgres"))
-	initdb := binary(t, "PostgreSQL 15 initdb", filepath.Join(pgBin, "initdb"))
+	bin := pgBin()
+	postgres := binary(t, "PostgreSQL", filepath.Join(bin, "postgres"))
+	initdb := binary(t, "PostgreSQL initdb", filepath.Join(bin, "initdb"))
 	dir, port := newDir(t, "pg", os.Getuid() == 0), freePort(t)
 	var cred *syscall.Credential
 	if os.Getuid() == 0 {
