@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/mutablestore/mutablestore/internal/bytestring"
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 )
 
 // fdFS is the Linux backend. Every path is resolved by openat2(2) relative
@@ -88,7 +89,7 @@ func (b *fdFS) read(name string) (string, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.dirfd < 0 {
-		return "", fs.ErrClosed
+		return "", lifetime.ErrClosed
 	}
 	fd, err := openat2(b.dirfd, name, &howFile)
 	if err != nil {
@@ -129,7 +130,7 @@ func (b *fdFS) write(ctx context.Context, name, content string) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.dirfd < 0 {
-		return fs.ErrClosed
+		return lifetime.ErrClosed
 	}
 	dir, base := splitName(name)
 	for try := 0; ; try++ {
@@ -304,7 +305,7 @@ func (b *fdFS) remove(name string) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.dirfd < 0 {
-		return fs.ErrClosed
+		return lifetime.ErrClosed
 	}
 	dir, base := splitName(name)
 	if err := b.unlink(dir, base, 0); err != nil {

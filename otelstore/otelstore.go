@@ -49,6 +49,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -93,6 +94,7 @@ type Store struct {
 	duration    metric.Float64Histogram
 	count       metric.Int64Counter
 	ops         [3]opInfo
+	life        lifetime.State
 }
 
 type opInfo struct {
@@ -240,7 +242,10 @@ func (w *Store) Read(ctx context.Context, name string) (string, error) {
 		began = time.Now()
 	}
 	ctx, span := w.start(ctx, iRead, name)
-	content, err := w.next.Read(ctx, name)
+	content, err := "", w.closed(ctx, store.OpRead, name)
+	if err == nil {
+		content, err = w.next.Read(ctx, name)
+	}
 	w.end(ctx, iRead, span, began, err)
 	return content, err
 }
@@ -252,7 +257,10 @@ func (w *Store) Write(ctx context.Context, name, content string) error {
 		began = time.Now()
 	}
 	ctx, span := w.start(ctx, iWrite, name)
-	err := w.next.Write(ctx, name, content)
+	err := w.closed(ctx, store.OpWrite, name)
+	if err == nil {
+		err = w.next.Write(ctx, name, content)
+	}
 	w.end(ctx, iWrite, span, began, err)
 	return err
 }
@@ -265,11 +273,16 @@ func (w *Store) Delete(ctx context.Context, name string) error {
 		began = time.Now()
 	}
 	ctx, span := w.start(ctx, iDelete, name)
-	var err error
-	if d, ok := w.next.(store.Deleter); ok {
+	d, ok := w.next.(store.Deleter)
+	err := w.closed(ctx, store.OpDelete, name)
+	switch {
+	case err != nil:
+	case ok:
 		err = d.Delete(ctx, name)
-	} else if err = store.Check(ctx, store.OpDelete, name); err == nil {
-		err = &store.Error{Op: store.OpDelete, Name: name, Err: fmt.Errorf("otelstore: the store %T is not a store.Deleter", w.next)}
+	default:
+		if err = store.Check(ctx, store.OpDelete, name); err == nil {
+			err = &store.Error{Op: store.OpDelete, Name: name, Err: fmt.Errorf("otelstore: the store %T is not a store.Deleter", w.next)}
+		}
 	}
 	w.end(ctx, iDelete, span, began, err)
 	return err
@@ -278,11 +291,17 @@ func (w *Store) Delete(ctx context.Context, name string) error {
 // Unwrap returns the wrapped store.
 func (w *Store) Unwrap() store.MutableStore { return w.next }
 
-// Close closes the wrapped store when it is an io.Closer: the wrapper
-// stands for the store it instruments.
+// Close ends the wrapper as store.Store describes. Like cachestore, it does
+// not close the wrapped store, which belongs to the caller.
 func (w *Store) Close() error {
-	if c, ok := w.next.(io.Closer); ok {
-		return c.Close()
+	w.life.End()
+	return nil
+}
+
+// closed is the error of an operation after Close, or nil.
+func (w *Store) closed(ctx context.Context, op, name string) error {
+	if w.life.Ended() {
+		return store.NewError(ctx, op, name, lifetime.ErrClosed)
 	}
 	return nil
 }

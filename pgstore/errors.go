@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/mutablestore/mutablestore/internal/lifetime"
 	"github.com/mutablestore/mutablestore/store"
 )
 
@@ -18,6 +19,9 @@ func (s *Store) fail(ctx context.Context, op, name string, err error) error {
 		err = store.ErrNotFound
 	case missingTable(err):
 		err = &tableError{table: s.table, err: err}
+	case s.life.Ended():
+		// Close closed the owned pool under an operation in flight.
+		err = fmt.Errorf("%w: %w", lifetime.ErrClosed, err)
 	}
 	return store.NewError(ctx, op, name, err)
 }

@@ -55,10 +55,8 @@ type urlOptions struct {
 }
 
 // openURL opens a store that owns a client built from u; see "URLs" in the
-// package documentation. It does not contact the server, as sql.Open does
-// not: a wrong address or password shows in the first operation. Its
-// errors say only what is wrong: store.Open names the scheme and removes
-// the password.
+// package documentation. Its errors say only what is wrong: store.Open
+// names the scheme and removes the password.
 func openURL(_ context.Context, u *url.URL) (store.MutableStore, error) {
 	q, err := urlparam.Parse(u, "addr") // a cluster's or sentinels' seeds
 	if err != nil {

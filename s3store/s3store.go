@@ -117,6 +117,12 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	if cerr := out.Body.Close(); err == nil {
 		err = cerr
 	}
+	// net/http reports a body shorter than its Content-Length, but a
+	// caller's client may read through other transports or middleware: a
+	// short value must never pass for the whole one.
+	if err == nil && size >= 0 && int64(len(content)) != size {
+		err = fmt.Errorf("s3store: read %d bytes of a %d-byte object", len(content), size)
+	}
 	if err != nil {
 		return "", fail(ctx, store.OpRead, name, err)
 	}

@@ -12,7 +12,9 @@ import (
 // for every adapter, a third party's included.
 //
 // Close is idempotent. Operations after Close fail with an error matching
-// fs.ErrClosed.
+// fs.ErrClosed. Close releases only what the store owns, the clients Open
+// created for it: never a client, pool or store its caller passed in, so a
+// wrapper (cachestore, otelstore) leaves the store it wraps open.
 type Store interface {
 	MutableStore
 	io.Closer

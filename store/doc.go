@@ -64,11 +64,15 @@
 //
 // The result is a Store: it owns the clients the adapter created for it,
 // until Close. Open, like sql.Open, only checks the URL and builds the
-// clients: a wrong address or password shows in the first operation.
+// clients: a wrong address or password shows in the first operation (one
+// exception: a postgres URL creates its table unless it says
+// create_table=false, so Open connects; see pgstore).
 //
 // Every adapter reads its URL's query by the same rules: a parameter is
 // given once (an adapter names any that may repeat), with a name and a
-// value; unknown parameters and a #fragment are refused. Open's errors start
+// value; unknown parameters and a #fragment are refused (a postgres URL
+// passes parameters it does not know to the server, which refuses unknown
+// ones when it is contacted). Open's errors start
 // with "store.Open: ", an adapter's with "store.Open: SCHEME URL: ", and
 // none contains the URL's secrets: Open removes the password of the user
 // information and the value of every query parameter whose name contains

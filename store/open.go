@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -65,8 +66,10 @@ func Schemes() []string {
 // removes the URL's secrets from an adapter's error: the password of the
 // user info, and the value of every query parameter whose name holds
 // "password", "secret" or "token" in any case, such as PostgreSQL's
-// password and sslpassword or a Redis Sentinel URL's master password. The
-// adapter's error stays reachable with errors.Is and errors.As.
+// password and sslpassword or a Redis Sentinel URL's master password.
+// errors.Is and errors.As reach the adapter's error, unless its message held
+// a secret: then only errors.Is matches through it, since errors.As would
+// hand back the secret.
 //
 // The store owns the clients the adapter built for it: Close it when done.
 // An adapter's store that has no Close method of its own gets one that
@@ -132,8 +135,7 @@ func parseError(err error) error {
 }
 
 // redact keeps the URL's secrets out of an opener's error, whose driver may
-// have echoed the URL, while the cause stays reachable with errors.Is and
-// errors.As.
+// have echoed the URL.
 func redact(err error, u *url.URL) error {
 	var secrets []string
 	if password, ok := u.User.Password(); ok {
@@ -174,4 +176,8 @@ type redactedError struct {
 }
 
 func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+
+// Is matches what the original error matches. There is no Unwrap: the
+// original's message holds the secret, and a reporter that walks the chain
+// (or errors.As into a driver's error) would record it.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }

@@ -50,8 +50,10 @@ var (
 	ErrUnknown   = errors.New("unknown parameter")
 )
 
-// Error is a problem with a URL's query. Its message never quotes a value
-// as written in the URL, only values that parsed and were then refused.
+// Error is a problem with a URL's query. Its message may quote the value of
+// a parameter that did not parse (time: invalid duration "x"); store.Open
+// removes the values of secret parameters from it. A query that cannot be
+// decoded at all is reported without quoting it.
 type Error struct {
 	// Param is the parameter's name, or "" for a problem of the query as
 	// a whole, such as unknown parameters or a fragment.
