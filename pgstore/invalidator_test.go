@@ -92,7 +92,7 @@ func TestInvalidatorConformance(t *testing.T) {
 	})
 }
 
-func pgPair(t *testing.T, downs *atomic.Int64) (a, b *cachestore.Store, backend *pgReadCounter, appB string, pool *pgxpool.Pool) {
+func pgPair(t testing.TB, downs *atomic.Int64) (a, b *cachestore.Store, backend *pgReadCounter, appB string, pool *pgxpool.Pool) {
 	pool = invPool(t)
 	s, table := invBackend(t, pool)
 	backend = &pgReadCounter{Store: s}
@@ -174,4 +174,11 @@ func TestNewInvalidatorRejects(t *testing.T) {
 	if _, err := pgstore.NewInvalidator(testPool(t), pgstore.InvalidatorOptions{PingInterval: -time.Second}); err == nil || !strings.Contains(err.Error(), "PingInterval") {
 		t.Errorf("NewInvalidator(PingInterval -1s) = %v, want an error naming PingInterval", err)
 	}
+}
+
+// BenchmarkInvalidatorPropagation: see cachetest.BenchmarkPropagation.
+func BenchmarkInvalidatorPropagation(bm *testing.B) {
+	var downs atomic.Int64
+	a, b, _, _, _ := pgPair(bm, &downs)
+	cachetest.BenchmarkPropagation(bm, a, b)
 }

@@ -100,7 +100,7 @@ func TestInvalidatorConformance(t *testing.T) {
 }
 
 // pair returns two caches, A and B, over one Redis backend.
-func pair(t *testing.T) (a, b *cachestore.Store, backend *readCounter, bSubName string, c *redis.Client) {
+func pair(t testing.TB) (a, b *cachestore.Store, backend *readCounter, bSubName string, c *redis.Client) {
 	c = invClient(t, "")
 	prefix := invPrefix(t, c)
 	backend = &readCounter{Store: mustNew(t, c, redisstore.Options{Prefix: prefix})}
@@ -310,4 +310,10 @@ func TestNewInvalidatorRejects(t *testing.T) {
 	if _, err := redisstore.NewInvalidator(client, redisstore.InvalidatorOptions{PingInterval: -time.Second}); err == nil || !strings.Contains(err.Error(), "PingInterval") {
 		t.Errorf("NewInvalidator(PingInterval -1s) = %v, want an error naming PingInterval", err)
 	}
+}
+
+// BenchmarkInvalidatorPropagation: see cachetest.BenchmarkPropagation.
+func BenchmarkInvalidatorPropagation(bm *testing.B) {
+	a, b, _, _, _ := pair(bm)
+	cachetest.BenchmarkPropagation(bm, a, b)
 }

@@ -44,8 +44,10 @@ const dialTimeout = 5 * time.Second
 // only, and Start to bring it back, or Inject a Fault and Heal it, while
 // other tests keep using the shared server directly.
 //
-// The methods are safe for concurrent use. Start calls t.Fatal on failure,
-// so call it from the test's goroutine.
+// Inject and Heal are safe for concurrent use with everything. Stop and
+// Start are not safe with each other (Stop waits for the accept loop that a
+// concurrent Start could replace); call them from one goroutine, the
+// test's, since Start calls t.Fatal on failure.
 type Proxy struct {
 	t      testing.TB
 	target string

@@ -52,14 +52,23 @@ import (
 // harness package (redisstoretest, pgstoretest, s3storetest) of a binary.
 func Main(m *testing.M) { testservice.Main(m) }
 
-// Server describes the S3-compatible server (endpoint, root keys, region).
-type Server = testservice.S3Server
+// Server is the S3-compatible server the tests use.
+type Server struct {
+	// Endpoint is the base URL, such as "http://127.0.0.1:19000".
+	Endpoint string
+	// AccessKey and SecretKey are root credentials: they may create and
+	// delete buckets.
+	AccessKey, SecretKey string
+	// Region is the signing region.
+	Region string
+}
 
 // Get returns the server, starting a container if needed (see the package
 // documentation). It is shared: use buckets of your own.
 func Get(t testing.TB) Server {
 	t.Helper()
-	return testservice.MinIO(t)
+	srv := testservice.MinIO(t)
+	return Server{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Region: srv.Region}
 }
 
 // Client returns a client of the server configured as s3store recommends for
