@@ -25,18 +25,12 @@ type Options struct {
 // DefaultTable is the table a Store uses when Options.Table is empty.
 const DefaultTable = "mutable_store"
 
-// execMode is the pgx exec mode of every statement the store runs, passed
-// per query so that it holds whatever the pool's DefaultQueryExecMode is.
-// QueryExecModeExec sends Parse, Bind, Execute and Sync of the unnamed
-// statement in one write: one round trip, always, and no state left on the
-// server connection. The pool's default, QueryExecModeCacheStatement, names
-// statements per client connection, which a transaction-mode pooler
-// (PgBouncer) breaks: the next transaction runs on another server
-// connection ("prepared statement ... does not exist" / "already exists").
-// QueryExecModeCacheDescribe would keep binary parameters but costs a
-// Describe round trip per statement and connection; QueryExecModeDescribeExec
-// is two round trips and unsafe behind a pooler. The price of Exec is
-// bytea in hex text, twice the bytes on the wire.
+// execMode is the pgx exec mode of every statement, passed per query so
+// that the pool's DefaultQueryExecMode cannot change it (see "Statements
+// and round trips" for why Exec). The modes not taken:
+// QueryExecModeCacheDescribe keeps binary parameters but costs a Describe
+// round trip per statement and connection; QueryExecModeDescribeExec is two
+// round trips and unsafe behind a pooler.
 const execMode = pgx.QueryExecModeExec
 
 // Store is a store.MutableStore and store.Deleter kept in one PostgreSQL
@@ -58,11 +52,8 @@ var (
 // New returns a store kept in the table opts.Table of the database pool
 // connects to. Like sql.Open, it only validates its arguments and touches
 // no connection: call CreateTable to create the table, or create it with a
-// migration (see the package documentation). An operation on a missing
-// table fails with an error naming it, never store.ErrNotFound.
-//
-// The store borrows pool and never closes it: the caller that built the pool
-// closes it, after the last use of the store.
+// migration (see the package documentation). The store borrows pool: the
+// caller closes it, after the last use of the store.
 func New(pool *pgxpool.Pool, opts Options) (*Store, error) {
 	if pool == nil {
 		return nil, errorf("New with a nil *pgxpool.Pool")
@@ -87,9 +78,7 @@ func (s *Store) Read(ctx context.Context, name string) (string, error) {
 	return string(content), nil
 }
 
-// Write stores content under name with one INSERT ... ON CONFLICT DO UPDATE:
-// a single statement, so a failed write leaves the previous content and a
-// concurrent Read sees the old or the new content, whole.
+// Write stores content under name with one INSERT ... ON CONFLICT DO UPDATE.
 func (s *Store) Write(ctx context.Context, name, content string) error {
 	if err := s.life.Check(ctx, store.OpWrite, name); err != nil {
 		return err
@@ -107,8 +96,7 @@ func (s *Store) Write(ctx context.Context, name, content string) error {
 	return nil
 }
 
-// Delete removes name with one DELETE. Deleting a missing name is not an
-// error.
+// Delete removes name with one DELETE.
 func (s *Store) Delete(ctx context.Context, name string) error {
 	if err := s.life.Check(ctx, store.OpDelete, name); err != nil {
 		return err

@@ -30,10 +30,8 @@ func init() {
 	})
 }
 
-// openURL opens the store that an s3:// URL names; store.Open calls it for
-// the "s3" scheme. See the package documentation for the URL syntax. The
-// store owns the HTTP client it builds, and its Close releases it. Its
-// errors say only what is wrong: store.Open names the scheme.
+// openURL opens the store that an s3:// URL names (see "URLs"). Its errors
+// say only what is wrong: store.Open names the scheme.
 func openURL(ctx context.Context, u *url.URL) (*Store, error) {
 	if !strings.EqualFold(u.Scheme, scheme) {
 		return nil, fmt.Errorf("scheme is %q, want %q", u.Scheme, scheme)
