@@ -53,18 +53,6 @@ func (r *pgReadCounter) Read(ctx context.Context, name string) (string, error) {
 	return r.Store.Read(ctx, name)
 }
 
-func pgWaitLive(t testing.TB, s *cachestore.Store, want bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for s.Live() != want {
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("cache Live() stayed %v for 10s", !want)
-		}
-		time.Sleep(100 * time.Microsecond)
-	}
-	return time.Since(start)
-}
-
 func pgCache(t testing.TB, pool *pgxpool.Pool, backend store.MutableStore, channel, appName string, downs *atomic.Int64) *cachestore.Store {
 	t.Helper()
 	inv, err := pgstore.NewInvalidator(pool, pgstore.InvalidatorOptions{Channel: channel, ApplicationName: appName, PingInterval: 200 * time.Millisecond})
@@ -80,7 +68,7 @@ func pgCache(t testing.TB, pool *pgxpool.Pool, backend store.MutableStore, chann
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	pgWaitLive(t, s, true)
+	cachetest.WaitLive(t, s, true)
 	return s
 }
 
@@ -101,21 +89,6 @@ func pgPair(t testing.TB, downs *atomic.Int64) (a, b *cachestore.Store, backend 
 	a = pgCache(t, pool, backend, channel, "", nil)
 	b = pgCache(t, pool, backend, channel, appB, downs)
 	return a, b, backend, appB, pool
-}
-
-func pgWaitFor(t *testing.T, s *cachestore.Store, name, want string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, _ := s.Read(context.Background(), name)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Read(%q) = %q 5s on; want %q", name, got, want)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // TestInvalidatorPropagation: see cachetest.Propagation.
@@ -143,23 +116,23 @@ func TestInvalidatorSubscriptionKilled(t *testing.T) {
 	if err := a.Write(ctx, "page", "v1"); err != nil {
 		t.Fatal(err)
 	}
-	pgWaitFor(t, b, "page", "v1")
+	cachetest.WaitFor(t, b, "page", "v1")
 	var killed int
 	if err := pool.QueryRow(ctx, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", appB).Scan(&killed); err != nil || killed == 0 {
 		t.Fatalf("pg_terminate_backend of B's listener: %d killed, %v", killed, err)
 	}
 	at := time.Now()
-	t.Logf("B noticed the terminated listener after %v", pgWaitLive(t, b, false))
+	t.Logf("B noticed the terminated listener after %v", cachetest.WaitLive(t, b, false))
 	backend.Store.Write(ctx, "page", "v2") // behind every cache's back
 	if got, err := b.Read(ctx, "page"); got != "v2" || err != nil {
 		t.Errorf("B read %q, %v after the kill; want v2 (nothing older than the kill)", got, err)
 	}
-	pgWaitLive(t, b, true)
+	cachetest.WaitLive(t, b, true)
 	t.Logf("B listened again %v after the kill", time.Since(at))
 	if err := a.Write(ctx, "page", "v3"); err != nil {
 		t.Fatal(err)
 	}
-	pgWaitFor(t, b, "page", "v3")
+	cachetest.WaitFor(t, b, "page", "v3")
 }
 
 func TestInvalidatorSingleFlight(t *testing.T) {

@@ -75,20 +75,8 @@ func invCache(t testing.TB, backend store.MutableStore, channel, subName string,
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	waitLive(t, s, true)
+	cachetest.WaitLive(t, s, true)
 	return s
-}
-
-func waitLive(t testing.TB, s *cachestore.Store, want bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for s.Live() != want {
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("cache Live() stayed %v for 10s", !want)
-		}
-		time.Sleep(100 * time.Microsecond)
-	}
-	return time.Since(start)
 }
 
 func TestInvalidatorConformance(t *testing.T) {
@@ -152,12 +140,12 @@ func TestInvalidatorSubscriptionKilled(t *testing.T) {
 	if err := a.Write(ctx, "page", "v1"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, b, "page", "v1")
+	cachetest.WaitFor(t, b, "page", "v1")
 	if n := killClient(t, c, bSub); n == 0 {
 		t.Fatal("found no connection of B's subscription")
 	}
 	killed := time.Now()
-	noticed := waitLive(t, b, false)
+	noticed := cachetest.WaitLive(t, b, false)
 	t.Logf("B noticed the killed subscription after %v", noticed)
 	// Written behind every cache's back, after the kill: B must read it.
 	backend.Store.Write(ctx, "page", "v2")
@@ -171,28 +159,13 @@ func TestInvalidatorSubscriptionKilled(t *testing.T) {
 	if backend.reads.Load()-n != 2 {
 		t.Errorf("B made %d backend Reads for 2 Reads while down; want 2", backend.reads.Load()-n)
 	}
-	back := waitLive(t, b, true)
+	back := cachetest.WaitLive(t, b, true)
 	t.Logf("B resubscribed %v after the kill", time.Since(killed))
 	_ = back
 	if err := a.Write(ctx, "page", "v3"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, b, "page", "v3")
-}
-
-func waitFor(t *testing.T, s *cachestore.Store, name, want string) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, _ := s.Read(context.Background(), name)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Read(%q) = %q 5s on; want %q", name, got, want)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	cachetest.WaitFor(t, b, "page", "v3")
 }
 
 func TestInvalidatorSingleFlight(t *testing.T) {
@@ -204,7 +177,7 @@ func TestInvalidatorDelete(t *testing.T) {
 	a, b, _, _, _ := pair(t)
 	ctx := context.Background()
 	a.Write(ctx, "p", "x")
-	waitFor(t, b, "p", "x")
+	cachetest.WaitFor(t, b, "p", "x")
 	if err := a.Delete(ctx, "p"); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +260,7 @@ func TestInvalidatorCluster(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		waitLive(t, s, true)
+		cachetest.WaitLive(t, s, true)
 		return s
 	}
 	a, b := mk(), mk()
@@ -297,7 +270,7 @@ func TestInvalidatorCluster(t *testing.T) {
 		if err := a.Write(ctx, name, "v"); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, b, name, "v")
+		cachetest.WaitFor(t, b, name, "v")
 	}
 }
 

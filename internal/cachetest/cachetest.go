@@ -108,3 +108,33 @@ func SingleFlight(t *testing.T, c store.MutableStore, reads func() int64) {
 		t.Errorf("backend Reads for 64 concurrent Reads of a missing name = %d; want 1", n)
 	}
 }
+
+// WaitFor waits up to 5 s until s serves want for name.
+func WaitFor(t testing.TB, s store.MutableStore, name, want string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got, _ := s.Read(context.Background(), name)
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Read(%q) = %q 5s on; want %q", name, got, want)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// WaitLive waits up to 10 s until the cache's Live is want, and returns how
+// long that took.
+func WaitLive(t testing.TB, s interface{ Live() bool }, want bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for s.Live() != want {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("cache Live() stayed %v for 10s", !want)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	return time.Since(start)
+}
