@@ -51,38 +51,58 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func TestChartAndTable(t *testing.T) {
+// render writes input to a file, runs the command on it with title and
+// ours, and returns the paths it used and what it drew: the SVG and the
+// Markdown table.
+func render(t *testing.T, input, title, ours string) (in, svg string, data, table []byte) {
+	t.Helper()
 	dir := t.TempDir()
 	in, svg, md := filepath.Join(dir, "bench.txt"), filepath.Join(dir, "chart.svg"), filepath.Join(dir, "table.md")
 	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := run([]string{in}, svg, md, "a <title> & more", "auto", `^(fsstore|redisstore)`, ""); err != nil {
+	if err := run([]string{in}, svg, md, title, "auto", ours, ""); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(svg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Well-formed XML, one bar per series, coloured by whose it is.
+	table, err = os.ReadFile(md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, svg, data, table
+}
+
+// fills checks that data is well-formed XML and counts the fill colours of
+// its elements named element.
+func fills(t *testing.T, data []byte, element string) map[string]int {
+	t.Helper()
 	d := xml.NewDecoder(strings.NewReader(string(data)))
-	bars := map[string]int{}
+	n := map[string]int{}
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
-			break
+			return n
 		}
 		if err != nil {
 			t.Fatalf("the SVG is not well-formed XML: %v\n%s", err, data)
 		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "rect" {
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == element {
 			for _, a := range se.Attr {
 				if a.Name.Local == "fill" {
-					bars[a.Value]++
+					n[a.Value]++
 				}
 			}
 		}
 	}
+}
+
+func TestChartAndTable(t *testing.T) {
+	in, svg, data, table := render(t, input, "a <title> & more", `^(fsstore|redisstore)`)
+	// One bar per series, coloured by whose it is.
+	bars := fills(t, data, "rect")
 	// Plus the legend's swatch of each colour and the white background.
 	if bars["#2f6fbf"] != 3+1 || bars["#9a9a9a"] != 3+1 {
 		t.Errorf("bars by colour %v; want 3 of ours and 3 raw", bars)
@@ -91,10 +111,6 @@ func TestChartAndTable(t *testing.T) {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the SVG lacks %q", want)
 		}
-	}
-	table, err := os.ReadFile(md)
-	if err != nil {
-		t.Fatal(err)
 	}
 	for _, want := range []string{
 		"| fsstore Read | os.ReadFile | 51.4µs | 50µs | 52.9µs | 2 |  | 9320 | 6 |",
@@ -137,36 +153,8 @@ BenchmarkWrite/via=direct/c=64/impl=pgstore-2        370   293470 ns/op   265546
 // without c=, a point per concurrency and impl, and a table with the
 // percentiles.
 func TestConcurrencyChart(t *testing.T) {
-	dir := t.TempDir()
-	in, svg, md := filepath.Join(dir, "bench.txt"), filepath.Join(dir, "chart.svg"), filepath.Join(dir, "table.md")
-	if err := os.WriteFile(in, []byte(concInput), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := run([]string{in}, svg, md, "", "auto", `^(redisstore|pgstore)`, ""); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(svg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := xml.NewDecoder(strings.NewReader(string(data)))
-	points := map[string]int{}
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("the SVG is not well-formed XML: %v\n%s", err, data)
-		}
-		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "circle" {
-			for _, a := range se.Attr {
-				if a.Name.Local == "fill" {
-					points[a.Value]++
-				}
-			}
-		}
-	}
+	in, svg, data, table := render(t, concInput, "", `^(redisstore|pgstore)`)
+	points := fills(t, data, "circle")
 	// Ours: redisstore at c=1 and c=16, pgstore at c=64; raw likewise.
 	if points["#2f6fbf"] != 3 || points["#555555"] != 3 || len(points) != 2 {
 		t.Errorf("points by colour %v; want 3 of ours (#2f6fbf) and 3 raw (#555555)", points)
@@ -176,10 +164,6 @@ func TestConcurrencyChart(t *testing.T) {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("the SVG lacks %q", want)
 		}
-	}
-	table, err := os.ReadFile(md)
-	if err != nil {
-		t.Fatal(err)
 	}
 	for _, want := range []string{
 		"| benchmark | implementation | ns/op median | fastest | slowest | samples | vs raw | p50 | p50 vs raw | p99 | B/op | allocs/op |",
